@@ -8,7 +8,8 @@
 #       small driver that replays fuzz/corpus/NAME/* so every kept crash is a regression test.
 
 function(vigil_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+                                           -Wno-missing-field-initializers)
 endfunction()
 
 function(vigil_module name)

@@ -1,1 +1,107 @@
-int main() { return 0; }
+// vigil: one binary, many subcommands (like git). Each subcommand has --help.
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "auth/credentials.h"
+#include "cli/serve.h"
+#include "server/provisioning.h"
+#include "store/store.h"
+
+namespace {
+
+using vigil::Result;
+using vigil::Status;
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "vigil: %s\n", s.ToString().c_str());
+  return s.code() == vigil::StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+// Reads a password from a file: the first line, without its line ending.
+Result<std::string> ReadPasswordFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return vigil::InvalidArgument("cannot read the password file", path);
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) return vigil::InvalidArgument("the password file is empty", path);
+  return line;
+}
+
+Result<std::unique_ptr<vigil::store::Store>> OpenData(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return vigil::InvalidArgument("cannot create the data directory: " + ec.message(), dir);
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, ec);
+  return vigil::store::OpenSqliteStore(std::filesystem::path(dir) / "vigil.db");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Vigil: security operations for Vietnamese state bodies.\n"
+               "Organisations, information systems, assets and contacts behind a secure API and "
+               "console."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("vigil ") + VIGIL_VERSION);
+
+  // vigil serve
+  vigil::cli::ServeFlags serve_flags;
+  CLI::App* serve = app.add_subcommand("serve", "Run the server (API and console)");
+  vigil::cli::AddServeFlags(serve, &serve_flags);
+
+  // vigil admin ...
+  CLI::App* admin = app.add_subcommand("admin", "Administer a data directory");
+  admin->require_subcommand(1);
+  std::string data_dir, user, password_file;
+  CLI::App* init = admin->add_subcommand(
+      "init", "Create the first administrator without prompting; refuses if one exists");
+  init->add_option("--data", data_dir, "Data directory")->required();
+  init->add_option("--user", user, "Administrator's user name")->required();
+  init->add_option("--password-file", password_file,
+                   "File whose first line is the password (10+ characters, 3 character classes)")
+      ->required();
+  CLI::App* demo = admin->add_subcommand(
+      "demo", "Load the fictional demo province (only into an empty data directory)");
+  demo->add_option("--data", data_dir, "Data directory")->required();
+  CLI::App* reset = admin->add_subcommand(
+      "reset-password", "Set a user's password and unlock the account; ends its sessions");
+  reset->add_option("--data", data_dir, "Data directory")->required();
+  reset->add_option("--user", user, "User name")->required();
+  reset->add_option("--password-file", password_file, "File whose first line is the password")
+      ->required();
+
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  if (Status s = vigil::auth::InitCrypto(); !s.ok()) return Fail(s);
+
+  if (serve->parsed()) return vigil::cli::RunServe(serve_flags, argv[0]);
+
+  auto store = OpenData(data_dir);
+  if (!store.ok()) return Fail(store.status());
+  if (init->parsed() || reset->parsed()) {
+    auto password = ReadPasswordFile(password_file);
+    if (!password.ok()) return Fail(password.status());
+    Status s = init->parsed() ? vigil::server::InitAdmin(**store, user, *password)
+                              : vigil::server::ResetPassword(**store, user, *password);
+    if (!s.ok()) return Fail(s);
+    std::printf(init->parsed() ? "administrator %s created\n" : "password of %s reset\n",
+                user.c_str());
+    return 0;
+  }
+  if (demo->parsed()) {
+    if (Status s = vigil::server::SeedDemo(**store); !s.ok()) return Fail(s);
+    std::printf("demo province loaded into %s\n", data_dir.c_str());
+    return 0;
+  }
+  return 0;
+}

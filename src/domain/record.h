@@ -1,0 +1,39 @@
+// Decoding and validating records against a ResourceSpec.
+//
+// A record is a JSON object whose members are fields of the spec, with values validated and
+// normalised. Every error is InvalidArgument with `where` set to the field path ("ips[1]").
+#pragma once
+
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+#include "domain/resource.h"
+
+namespace vigil::domain {
+
+using Json = nlohmann::json;
+
+enum class DecodeMode {
+  kCreate,  // required fields must be present
+  kPatch,   // only the fields present change
+};
+
+// Validates an API body for `spec`. Unknown and internal fields are errors; read-only fields are
+// ignored (clients may send back what they read). Returns the normalised writable fields present.
+Result<Json> DecodeRecord(const ResourceSpec& spec, const Json& body, DecodeMode mode);
+
+// Validates and normalises one value for field `f` (null allowed unless required).
+Result<Json> DecodeValue(const FieldSpec& f, const Json& value);
+
+// Converts a CSV cell to the JSON value DecodeValue expects: lists split on ';', booleans from
+// true/false/yes/no/1/0/có/không/x, integers parsed; an empty cell is null.
+Result<Json> CsvCellToJson(const FieldSpec& f, std::string_view cell);
+// The CSV text for a stored value (lists joined with ';', null as empty).
+std::string JsonToCsvCell(const Json& value);
+
+// Returns `record` without internal and write-only fields: what the API may show.
+Json PublicView(const ResourceSpec& spec, const Json& record);
+
+}  // namespace vigil::domain

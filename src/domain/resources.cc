@@ -1,0 +1,180 @@
+// The resource definitions. Column names in the SQL migrations (src/store/migrations.cc) must
+// match the stored fields here; store_test checks that they do.
+#include <array>
+#include <string_view>
+
+#include "domain/resource.h"
+
+namespace vigil::domain {
+namespace {
+
+using enum FieldType;
+constexpr Access RO = Access::kReadOnly;
+
+constexpr std::string_view kOrgKinds[] = {"province", "department", "peoples_committee",
+                                          "commune", "unit", "other"};
+constexpr std::string_view kInfoTypes[] = {"public", "private", "personal", "state_secret"};
+constexpr std::string_view kSystemTypes[] = {"internal", "public_service",
+                                             "shared_infrastructure", "industrial_control"};
+constexpr std::string_view kOnlineServiceLevels[] = {"none", "partial", "full"};
+constexpr std::string_view kScopes[] = {"agency", "province", "national"};
+constexpr std::string_view kAssetRoles[] = {"server", "workstation", "network_device"};
+constexpr std::string_view kUserRoles[] = {"admin", "analyst", "unit_officer", "viewer"};
+
+constexpr FieldSpec Id() { return {.name = "id", .type = kInt, .access = RO}; }
+constexpr FieldSpec Created() { return {.name = "created_at", .type = kTimestamp, .access = RO}; }
+constexpr FieldSpec Updated() { return {.name = "updated_at", .type = kTimestamp, .access = RO}; }
+constexpr FieldSpec Text(std::string_view name, int64_t max_len, bool required = false,
+                         bool searchable = false) {
+  return {.name = name, .type = kString, .required = required, .max = max_len,
+          .searchable = searchable, .csv = true};
+}
+
+constexpr FieldSpec kOrgFields[] = {
+    Id(),
+    {.name = "parent_id", .type = kRef, .ref = "orgs"},
+    Text("name", 200, true, true),
+    Text("code", 50, false, true),
+    {.name = "kind", .type = kEnum, .required = true, .values = kOrgKinds},
+    Text("address", 500),
+    {.name = "public_ranges", .type = kCidrList},
+    {.name = "last_assessment_date", .type = kDate},
+    {.name = "next_assessment_due", .type = kDate, .access = RO, .stored = false},
+    Created(),
+    Updated(),
+};
+
+constexpr FieldSpec kSystemFields[] = {
+    Id(),
+    Text("name", 200, true, true),
+    Text("description", 2000),
+    {.name = "owner_org_id", .type = kRef, .required = true, .ref = "orgs", .csv = true},
+    {.name = "operator_org_id", .type = kRef, .ref = "orgs", .csv = true},
+    {.name = "security_level", .type = kInt, .required = true, .min = 1, .max = 5, .csv = true},
+    {.name = "info_types", .type = kEnumList, .values = kInfoTypes, .csv = true},
+    {.name = "system_type", .type = kEnum, .values = kSystemTypes, .csv = true},
+    {.name = "online_service_level", .type = kEnum, .values = kOnlineServiceLevels, .csv = true},
+    {.name = "personal_data_subjects", .type = kInt, .min = 0, .max = 1'000'000'000, .csv = true},
+    {.name = "scope", .type = kEnum, .values = kScopes, .csv = true},
+    {.name = "needs_24x7", .type = kBool, .csv = true},
+    Text("approval_decision", 200, false, true),
+    {.name = "approval_date", .type = kDate, .csv = true},
+    {.name = "last_assessment_date", .type = kDate, .csv = true},
+    {.name = "next_assessment_due", .type = kDate, .access = RO, .stored = false},
+    Created(),
+    Updated(),
+};
+
+constexpr FieldSpec kAssetFields[] = {
+    Id(),
+    Text("hostname", 253, true, true),
+    {.name = "org_id", .type = kRef, .required = true, .ref = "orgs", .csv = true},
+    {.name = "role", .type = kEnum, .required = true, .values = kAssetRoles, .csv = true},
+    {.name = "ips", .type = kIpList, .csv = true},
+    {.name = "mac", .type = kMac, .csv = true},
+    Text("os", 100, false, true),
+    Text("os_version", 100),
+    {.name = "system_ids", .type = kRefList, .ref = "systems", .csv = true},
+    Text("description", 2000),
+    Created(),
+    Updated(),
+};
+
+constexpr FieldSpec kContactFields[] = {
+    Id(),
+    Text("name", 200, true, true),
+    Text("position", 200, false, true),
+    {.name = "phone", .type = kPhone, .max = 40, .csv = true},
+    {.name = "email", .type = kEmail, .max = 254, .searchable = true, .csv = true},
+    {.name = "org_id", .type = kRef, .required = true, .ref = "orgs", .csv = true},
+    {.name = "on_call", .type = kBool, .csv = true},
+    Created(),
+    Updated(),
+};
+
+constexpr FieldSpec kUserFields[] = {
+    Id(),
+    {.name = "username", .type = kString, .required = true, .max = 64, .searchable = true},
+    {.name = "display_name", .type = kString, .max = 200, .searchable = true},
+    {.name = "role", .type = kEnum, .required = true, .values = kUserRoles},
+    {.name = "org_id", .type = kRef, .ref = "orgs"},
+    {.name = "disabled", .type = kBool},
+    {.name = "password", .type = kString, .access = Access::kWriteOnly, .stored = false,
+     .max = 1024},
+    {.name = "password_hash", .type = kString, .access = Access::kInternal},
+    {.name = "failed_logins", .type = kInt, .access = Access::kInternal},
+    {.name = "locked_until", .type = kTimestamp, .access = RO},
+    {.name = "last_login_at", .type = kTimestamp, .access = RO},
+    Created(),
+    Updated(),
+};
+
+constexpr FieldSpec kAuditFields[] = {
+    Id(),
+    {.name = "at", .type = kTimestamp, .access = RO},
+    {.name = "actor", .type = kString, .access = RO},
+    {.name = "actor_id", .type = kInt, .access = RO},
+    {.name = "action", .type = kString, .access = RO},
+    {.name = "kind", .type = kString, .access = RO},
+    {.name = "object_id", .type = kInt, .access = RO},
+    {.name = "org_id", .type = kInt, .access = RO},
+    {.name = "remote_ip", .type = kString, .access = RO},
+    {.name = "before", .type = kJson, .access = RO},
+    {.name = "after", .type = kJson, .access = RO},
+};
+
+constexpr FieldSpec kSessionFields[] = {
+    Id(),
+    {.name = "token_hash", .type = kString, .access = Access::kInternal},
+    {.name = "csrf_token", .type = kString, .access = Access::kInternal},
+    {.name = "user_id", .type = kInt, .access = RO},
+    {.name = "expires_at", .type = kTimestamp, .access = RO},
+    Created(),
+};
+
+constexpr FieldSpec kApiTokenFields[] = {
+    Id(),
+    {.name = "name", .type = kString, .required = true, .max = 200},
+    {.name = "expires_in_days", .type = kInt, .access = Access::kWriteOnly, .stored = false,
+     .min = 1, .max = 3650},
+    {.name = "token_hash", .type = kString, .access = Access::kInternal},
+    {.name = "user_id", .type = kInt, .access = RO},
+    {.name = "expires_at", .type = kTimestamp, .access = RO},
+    {.name = "last_used_at", .type = kTimestamp, .access = RO},
+    Created(),
+};
+
+}  // namespace
+
+const FieldSpec* ResourceSpec::Field(std::string_view field_name) const {
+  for (const FieldSpec& f : fields) {
+    if (f.name == field_name) return &f;
+  }
+  return nullptr;
+}
+
+const ResourceSpec kOrgs{"orgs", "organisation", kOrgFields, "id"};
+const ResourceSpec kSystems{"systems", "information system", kSystemFields, "owner_org_id",
+                            "operator_org_id"};
+const ResourceSpec kAssets{"assets", "asset", kAssetFields, "org_id"};
+const ResourceSpec kContacts{"contacts", "contact", kContactFields, "org_id"};
+const ResourceSpec kUsers{"users", "user", kUserFields, "org_id"};
+const ResourceSpec kAudit{"audit", "audit entry", kAuditFields, "org_id", {}, false};
+const ResourceSpec kSessions{"sessions", "session", kSessionFields, {}};
+const ResourceSpec kApiTokens{"api_tokens", "API token", kApiTokenFields, {}};
+
+std::span<const ResourceSpec* const> ApiResources() {
+  static constexpr std::array<const ResourceSpec*, 5> kAll = {&kOrgs, &kSystems, &kAssets,
+                                                             &kContacts, &kUsers};
+  return kAll;
+}
+
+const ResourceSpec* FindResource(std::string_view name) {
+  for (const ResourceSpec* r : {&kOrgs, &kSystems, &kAssets, &kContacts, &kUsers, &kAudit,
+                                &kSessions, &kApiTokens}) {
+    if (r->name == name) return r;
+  }
+  return nullptr;
+}
+
+}  // namespace vigil::domain

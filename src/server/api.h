@@ -1,0 +1,42 @@
+// Registration of the REST API's routes, grouped by concern. Each Add*Routes function adds its
+// routes to the router; handlers share the ApiSettings passed in (which must outlive the router).
+#pragma once
+
+#include <chrono>
+
+#include "auth/rate_limiter.h"
+#include "domain/assessment.h"
+#include "server/router.h"
+
+namespace vigil::server {
+
+struct ApiSettings {
+  domain::AssessmentPolicy assessment;
+  std::chrono::hours session_lifetime{12};
+  int lockout_failures = 5;                   // consecutive failures that lock an account
+  std::chrono::minutes lockout_duration{15};
+  auth::RateLimiter* login_limiter = nullptr;  // per client address; not owned
+};
+
+void AddAuthRoutes(Router& router, const ApiSettings& settings);
+void AddResourceRoutes(Router& router, const ApiSettings& settings);
+void AddCsvRoutes(Router& router, const ApiSettings& settings);
+void AddDashboardRoutes(Router& router, const ApiSettings& settings);
+// GET /api/v1/openapi.json, generated from the router's routes at call time.
+void AddOpenApiRoute(Router& router);
+
+// Shared by the resource, CSV and dashboard handlers (resource_api.cc).
+// The API view of a stored record: internal fields removed, computed fields added.
+Json PresentRecord(const domain::ResourceSpec& spec, const Json& stored, const ApiSettings& s);
+// Validates and inserts a decoded record for the caller, with its audit entry; returns the
+// stored record. Errors name the field.
+Result<Json> CreateRecord(Call& call, const domain::ResourceSpec& spec, Json record,
+                          std::string_view action = "create");
+// Applies decoded changes to record `id` for the caller, with its audit entry.
+Result<Json> UpdateRecord(Call& call, const domain::ResourceSpec& spec, int64_t id, Json changes,
+                          std::string_view action = "update");
+// Parses the common list parameters (limit, offset, q, org_id and field filters) into a query
+// already restricted to the caller's scope.
+Result<store::ListQuery> ListQueryFor(Call& call, const domain::ResourceSpec& spec);
+
+}  // namespace vigil::server

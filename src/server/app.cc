@@ -1,0 +1,114 @@
+#include "server/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include "server/authn.h"
+#include "server/json_io.h"
+
+namespace vigil::server {
+namespace {
+
+constexpr std::string_view kCsp =
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
+
+void AddSecurityHeaders(http::Response& r, bool tls, bool api) {
+  r.SetHeader("Content-Security-Policy", std::string(kCsp));
+  r.SetHeader("X-Content-Type-Options", "nosniff");
+  r.SetHeader("X-Frame-Options", "DENY");
+  r.SetHeader("Referrer-Policy", "no-referrer");
+  r.SetHeader("Cross-Origin-Opener-Policy", "same-origin");
+  if (tls) r.SetHeader("Strict-Transport-Security", "max-age=31536000");
+  if (api) r.SetHeader("Cache-Control", "no-store");
+}
+
+bool IsRead(std::string_view method) { return method == "GET" || method == "HEAD"; }
+
+}  // namespace
+
+App::App(store::Store& store, AppOptions options)
+    : store_(store),
+      options_(std::move(options)),
+      login_limiter_(options_.login_failures_per_address, options_.login_window) {
+  options_.api.login_limiter = &login_limiter_;
+}
+
+Result<std::unique_ptr<App>> App::Create(store::Store& store, AppOptions options) {
+  auto app = std::unique_ptr<App>(new App(store, std::move(options)));
+  if (!app->options_.web_root.empty()) {
+    VIGIL_ASSIGN_OR_RETURN(app->static_files_, http::StaticFiles::Load(app->options_.web_root));
+  }
+  AddAuthRoutes(app->router_, app->options_.api);
+  AddResourceRoutes(app->router_, app->options_.api);
+  AddCsvRoutes(app->router_, app->options_.api);
+  AddDashboardRoutes(app->router_, app->options_.api);
+  AddOpenApiRoute(app->router_);
+  return app;
+}
+
+http::Response App::Handle(const http::Request& req) const {
+  http::Response r;
+  bool api = req.path.starts_with("/api/") || req.path == "/healthz";
+  if (req.path == "/healthz") {
+    r = JsonResponse(200, {{"status", "ok"}, {"schema_version", store_.SchemaVersion()}});
+  } else if (api) {
+    r = HandleApi(req);
+  } else if (auto file = static_files_ ? static_files_->Serve(req) : std::nullopt) {
+    r = std::move(*file);
+  } else if (!static_files_ && IsRead(req.method) && req.path == "/") {
+    r = http::Response::Text(200,
+                             "Vigil is running, but the console was not built. Run "
+                             "scripts/build-web.sh, or use the API at /api/v1.\n");
+  } else {
+    r = ErrorResponse(NotFound("no such page: " + req.path));
+  }
+  AddSecurityHeaders(r, req.tls, api);
+  return r;
+}
+
+http::Response App::HandleApi(const http::Request& req) const {
+  Router::Match match = router_.Find(req.method, req.path);
+  if (!match.route) {
+    if (match.path_known) {
+      return ErrorResponse(Status(StatusCode::kInvalidArgument,
+                                  "method " + req.method + " is not allowed here"));
+    }
+    return ErrorResponse(NotFound("no such endpoint: " + req.path));
+  }
+  auto tx = store_.Begin(IsRead(req.method) ? store::TxMode::kRead : store::TxMode::kWrite);
+  if (!tx.ok()) return ErrorResponse(tx.status());
+  Call call{req, **tx, std::move(match.params)};
+
+  std::optional<Principal> who;
+  std::optional<OrgTree> tree;
+  std::optional<Access> access;
+  if (!match.route->doc.public_route) {
+    auto principal = Authenticate(req, **tx);
+    if (!principal.ok()) {
+      http::Response r = ErrorResponse(principal.status());
+      if (principal.status().code() == StatusCode::kUnauthenticated) {
+        r.SetHeader("WWW-Authenticate", "Bearer");
+      }
+      return r;
+    }
+    who = std::move(principal).value();
+    auto nodes = (*tx)->OrgNodes();
+    if (!nodes.ok()) return ErrorResponse(nodes.status());
+    tree.emplace(std::move(nodes).value());
+    access.emplace(*who, *tree);
+    call.who = &*who;
+    call.access = &*access;
+  }
+
+  Result<http::Response> result = match.route->handler(call);
+  http::Response r = result.ok() ? std::move(result).value() : ErrorResponse(result.status());
+  if (r.status < 400 || call.commit_anyway) {
+    Status committed = (*tx)->Commit();
+    if (!committed.ok()) return ErrorResponse(committed);
+  }
+  if (r.status >= 500) spdlog::warn("{} {} -> {}", req.method, req.path, r.status);
+  return r;
+}
+
+}  // namespace vigil::server

@@ -1,0 +1,519 @@
+// SQLite implementation of Store: a pool of connections in WAL mode, one prepared-statement cache
+// per connection, SQL generated from the ResourceSpecs.
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "core/text.h"
+#include "core/time.h"
+#include "store/migrations.h"
+#include "store/store.h"
+
+namespace vigil::store {
+namespace {
+
+using domain::Access;
+using domain::FieldSpec;
+using domain::FieldType;
+
+bool IsJsonColumn(FieldType t) {
+  return t == FieldType::kEnumList || t == FieldType::kIpList || t == FieldType::kCidrList ||
+         t == FieldType::kRefList || t == FieldType::kJson;
+}
+bool IsIntColumn(FieldType t) {
+  return t == FieldType::kInt || t == FieldType::kRef || t == FieldType::kBool;
+}
+
+// vigil_contains(haystack, needle): case-insensitive substring for Vietnamese text.
+void ContainsFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const unsigned char* hay = sqlite3_value_text(argv[0]);
+  const unsigned char* needle = sqlite3_value_text(argv[1]);
+  if (hay == nullptr || needle == nullptr) {
+    sqlite3_result_int(ctx, 0);
+    return;
+  }
+  sqlite3_result_int(ctx, ContainsFoldCase(reinterpret_cast<const char*>(hay),
+                                           reinterpret_cast<const char*>(needle)));
+}
+
+// One connection and its statement cache. Used by one transaction at a time.
+class Connection {
+ public:
+  static Result<std::unique_ptr<Connection>> Open(const std::string& path) {
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+    auto conn = std::unique_ptr<Connection>(new Connection(db));
+    if (rc != SQLITE_OK) {
+      return Status(StatusCode::kUnavailable,
+                    "cannot open database " + path + ": " + sqlite3_errstr(rc));
+    }
+    sqlite3_busy_timeout(db, 10000);
+    sqlite3_create_function(db, "vigil_contains", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                            ContainsFunction, nullptr, nullptr);
+    VIGIL_RETURN_IF_ERROR(conn->Exec(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+    return conn;
+  }
+  ~Connection() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  sqlite3* db() const { return db_; }
+
+  Status Exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      Status s = Internal(std::string("database: ") + (err ? err : sqlite3_errmsg(db_)));
+      sqlite3_free(err);
+      return s;
+    }
+    return Status::Ok();
+  }
+
+  // A reset statement from the cache, prepared on first use.
+  Result<sqlite3_stmt*> Prepare(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) {
+      sqlite3_reset(it->second);
+      sqlite3_clear_bindings(it->second);
+      return it->second;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &stmt, nullptr) != SQLITE_OK) {
+      return Internal(std::string("database: ") + sqlite3_errmsg(db_) + " in: " + sql);
+    }
+    cache_.emplace(sql, stmt);
+    return stmt;
+  }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+Status BindJson(sqlite3_stmt* stmt, int index, const FieldSpec* f, const Json& v) {
+  int rc = SQLITE_OK;
+  if (v.is_null()) {
+    rc = sqlite3_bind_null(stmt, index);
+  } else if (f != nullptr && IsJsonColumn(f->type)) {
+    std::string text = v.dump();
+    rc = sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  } else if (v.is_boolean()) {
+    rc = sqlite3_bind_int(stmt, index, v.get<bool>() ? 1 : 0);
+  } else if (v.is_number_integer()) {
+    rc = sqlite3_bind_int64(stmt, index, v.get<int64_t>());
+  } else if (v.is_string()) {
+    const std::string& s = v.get_ref<const std::string&>();
+    rc = sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+  } else {
+    std::string text = v.dump();
+    rc = sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  }
+  return rc == SQLITE_OK ? Status::Ok() : Internal("database: cannot bind parameter");
+}
+
+Json ColumnJson(sqlite3_stmt* stmt, int col, const FieldSpec& f) {
+  if (sqlite3_column_type(stmt, col) == SQLITE_NULL) return nullptr;
+  if (f.type == FieldType::kBool) return sqlite3_column_int(stmt, col) != 0;
+  if (IsIntColumn(f.type)) return sqlite3_column_int64(stmt, col);
+  const char* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
+  int len = sqlite3_column_bytes(stmt, col);
+  std::string_view sv(text, static_cast<size_t>(len));
+  if (IsJsonColumn(f.type)) {
+    Json parsed = Json::parse(sv, nullptr, /*allow_exceptions=*/false);
+    return parsed.is_discarded() ? Json(nullptr) : parsed;
+  }
+  return std::string(sv);
+}
+
+// Stored fields of a spec, in order: the SELECT list.
+std::vector<const FieldSpec*> StoredFields(const ResourceSpec& spec) {
+  std::vector<const FieldSpec*> out;
+  for (const FieldSpec& f : spec.fields) {
+    if (f.stored && f.access != Access::kWriteOnly) out.push_back(&f);
+  }
+  return out;
+}
+
+std::string SelectList(const ResourceSpec& spec) {
+  std::string cols;
+  for (const FieldSpec* f : StoredFields(spec)) {
+    if (!cols.empty()) cols += ", ";
+    cols += '"';
+    cols += f->name;
+    cols += '"';
+  }
+  return cols;
+}
+
+Json RowJson(sqlite3_stmt* stmt, const ResourceSpec& spec) {
+  Json row = Json::object();
+  int col = 0;
+  for (const FieldSpec* f : StoredFields(spec)) row[f->name] = ColumnJson(stmt, col++, *f);
+  return row;
+}
+
+// Maps a failed step to a Status: unique clashes name the column, foreign keys are conflicts.
+Status StepError(sqlite3* db, int rc, const ResourceSpec& spec) {
+  std::string msg = sqlite3_errmsg(db);
+  int ext = sqlite3_extended_errcode(db);
+  if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    std::string field;
+    size_t dot = msg.rfind('.');
+    if (dot != std::string::npos) field = msg.substr(dot + 1);
+    return Status(StatusCode::kAlreadyExists,
+                  "another " + std::string(spec.singular) + " already has this value", field);
+  }
+  if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) {
+    return Conflict("a referenced record does not exist, or other records still refer to this " +
+                    std::string(spec.singular));
+  }
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+    return Status(StatusCode::kUnavailable, "database busy: " + msg);
+  }
+  return Internal("database: " + msg);
+}
+
+class SqliteStore;
+
+class SqliteTransaction final : public Transaction {
+ public:
+  SqliteTransaction(SqliteStore* store, std::unique_ptr<Connection> conn)
+      : store_(store), conn_(std::move(conn)) {}
+  ~SqliteTransaction() override;
+
+  Status BeginTx(TxMode mode) {
+    return conn_->Exec(mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+  }
+
+  Result<ListPage> List(const ResourceSpec& spec, const ListQuery& query) override;
+  Result<std::optional<Json>> Get(const ResourceSpec& spec, int64_t id) override {
+    return FindBy(spec, "id", id);
+  }
+  Result<std::optional<Json>> FindBy(const ResourceSpec& spec, std::string_view field,
+                                     const Json& value) override;
+  Result<int64_t> Insert(const ResourceSpec& spec, const Json& record) override;
+  Status Update(const ResourceSpec& spec, int64_t id, const Json& changes) override;
+  Status Delete(const ResourceSpec& spec, int64_t id) override;
+  Result<int64_t> DeleteWhere(const ResourceSpec& spec, std::string_view field,
+                              const Json& value) override;
+  Result<std::vector<std::pair<Json, int64_t>>> CountBy(const ResourceSpec& spec,
+                                                        std::string_view field,
+                                                        const ListQuery& query) override;
+  Result<std::vector<OrgNode>> OrgNodes() override;
+  Status Commit() override {
+    VIGIL_RETURN_IF_ERROR(conn_->Exec("COMMIT"));
+    committed_ = true;
+    return Status::Ok();
+  }
+
+ private:
+  // Builds " WHERE ..." for a list query and the values to bind, in order.
+  Status Where(const ResourceSpec& spec, const ListQuery& q, std::string* sql,
+               std::vector<std::pair<const FieldSpec*, Json>>* binds);
+  Status BindAll(sqlite3_stmt* stmt, const std::vector<std::pair<const FieldSpec*, Json>>& binds);
+
+  SqliteStore* store_;
+  std::unique_ptr<Connection> conn_;
+  bool committed_ = false;
+};
+
+class SqliteStore final : public Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& file, int connections) {
+    auto store = std::unique_ptr<SqliteStore>(new SqliteStore(file.string()));
+    for (int i = 0; i < std::max(1, connections); ++i) {
+      VIGIL_ASSIGN_OR_RETURN(auto conn, Connection::Open(store->path_));
+      store->idle_.push_back(std::move(conn));
+    }
+    VIGIL_RETURN_IF_ERROR(store->Migrate());
+    return std::unique_ptr<Store>(std::move(store));
+  }
+
+  Result<std::unique_ptr<Transaction>> Begin(TxMode mode) override {
+    std::unique_ptr<Connection> conn;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return !idle_.empty(); });
+      conn = std::move(idle_.back());
+      idle_.pop_back();
+    }
+    auto tx = std::make_unique<SqliteTransaction>(this, std::move(conn));
+    VIGIL_RETURN_IF_ERROR(tx->BeginTx(mode));
+    return std::unique_ptr<Transaction>(std::move(tx));
+  }
+
+  int SchemaVersion() const override { return version_; }
+
+  void Release(std::unique_ptr<Connection> conn) {
+    {
+      std::lock_guard lock(mu_);
+      idle_.push_back(std::move(conn));
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  explicit SqliteStore(std::string path) : path_(std::move(path)) {}
+
+  Status Migrate() {
+    Connection& c = *idle_.front();
+    VIGIL_RETURN_IF_ERROR(c.Exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, "
+        "applied_at TEXT NOT NULL)"));
+    VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                           c.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    version_ = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+    sqlite3_reset(stmt);
+    for (const Migration& m : SqliteMigrations()) {
+      if (m.version <= version_) continue;
+      VIGIL_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
+      Status s = c.Exec(std::string(m.sql));
+      if (s.ok()) {
+        s = c.Exec("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", '" +
+                   std::string(m.name) + "', '" + NowTimestamp() + "')");
+      }
+      if (!s.ok()) {
+        (void)c.Exec("ROLLBACK");
+        return Internal("migration " + std::to_string(m.version) + " failed: " + s.message());
+      }
+      VIGIL_RETURN_IF_ERROR(c.Exec("COMMIT"));
+      version_ = m.version;
+    }
+    return Status::Ok();
+  }
+
+  std::string path_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  int version_ = 0;
+};
+
+SqliteTransaction::~SqliteTransaction() {
+  if (!committed_) (void)conn_->Exec("ROLLBACK");
+  store_->Release(std::move(conn_));
+}
+
+Status SqliteTransaction::Where(const ResourceSpec& spec, const ListQuery& q, std::string* sql,
+                                std::vector<std::pair<const FieldSpec*, Json>>* binds) {
+  std::vector<std::string> clauses;
+  if (q.scope && !spec.scope_field.empty()) {
+    Json ids = Json::array();
+    for (int64_t id : *q.scope) ids.push_back(id);
+    std::string in = " IN (SELECT value FROM json_each(?))";
+    std::string clause = "(\"" + std::string(spec.scope_field) + "\"" + in;
+    binds->emplace_back(nullptr, ids.dump());
+    if (!spec.also_visible_via.empty()) {
+      clause += " OR \"" + std::string(spec.also_visible_via) + "\"" + in;
+      binds->emplace_back(nullptr, ids.dump());
+    }
+    clauses.push_back(clause + ")");
+  }
+  if (!q.search.empty()) {
+    std::string any;
+    for (const FieldSpec& f : spec.fields) {
+      if (!f.searchable) continue;
+      if (!any.empty()) any += " OR ";
+      any += "vigil_contains(\"" + std::string(f.name) + "\", ?)";
+      binds->emplace_back(nullptr, q.search);
+    }
+    if (!any.empty()) clauses.push_back("(" + any + ")");
+  }
+  for (const auto& [name, value] : q.equals) {
+    const FieldSpec* f = spec.Field(name);
+    if (f == nullptr || !f->stored) return InvalidArgument("cannot filter on this field", name);
+    if (value.is_null()) {
+      clauses.push_back("\"" + name + "\" IS NULL");
+    } else {
+      clauses.push_back("\"" + name + "\" = ?");
+      binds->emplace_back(f, value);
+    }
+  }
+  for (const auto& [name, value] : q.contains) {
+    const FieldSpec* f = spec.Field(name);
+    if (f == nullptr || !IsJsonColumn(f->type)) {
+      return InvalidArgument("cannot filter on this field", name);
+    }
+    clauses.push_back("EXISTS (SELECT 1 FROM json_each(\"" + name + "\") WHERE value = ?)");
+    binds->emplace_back(nullptr, value);
+  }
+  for (size_t i = 0; i < clauses.size(); ++i) *sql += (i == 0 ? " WHERE " : " AND ") + clauses[i];
+  return Status::Ok();
+}
+
+Status SqliteTransaction::BindAll(sqlite3_stmt* stmt,
+                                  const std::vector<std::pair<const FieldSpec*, Json>>& binds) {
+  for (size_t i = 0; i < binds.size(); ++i) {
+    VIGIL_RETURN_IF_ERROR(BindJson(stmt, static_cast<int>(i + 1), binds[i].first, binds[i].second));
+  }
+  return Status::Ok();
+}
+
+Result<ListPage> SqliteTransaction::List(const ResourceSpec& spec, const ListQuery& query) {
+  std::string where;
+  std::vector<std::pair<const FieldSpec*, Json>> binds;
+  VIGIL_RETURN_IF_ERROR(Where(spec, query, &where, &binds));
+  ListPage page;
+  std::string table = "\"" + std::string(spec.name) + "\"";
+  if (query.count_total) {
+    VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn_->Prepare("SELECT COUNT(*) FROM " + table + where));
+    VIGIL_RETURN_IF_ERROR(BindAll(stmt, binds));
+    int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_ROW) return StepError(conn_->db(), rc, spec);
+    page.total = sqlite3_column_int64(stmt, 0);
+    sqlite3_reset(stmt);
+  }
+  std::string sql = "SELECT " + SelectList(spec) + " FROM " + table + where + " ORDER BY id" +
+                    (query.newest_first ? " DESC" : "") + " LIMIT ? OFFSET ?";
+  VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn_->Prepare(sql));
+  VIGIL_RETURN_IF_ERROR(BindAll(stmt, binds));
+  sqlite3_bind_int64(stmt, static_cast<int>(binds.size() + 1), query.limit);
+  sqlite3_bind_int64(stmt, static_cast<int>(binds.size() + 2), query.offset);
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) page.items.push_back(RowJson(stmt, spec));
+  if (rc != SQLITE_DONE) return StepError(conn_->db(), rc, spec);
+  return page;
+}
+
+Result<std::optional<Json>> SqliteTransaction::FindBy(const ResourceSpec& spec,
+                                                      std::string_view field, const Json& value) {
+  const FieldSpec* f = spec.Field(field);
+  if (f == nullptr) return Internal("unknown field " + std::string(field));
+  std::string sql = "SELECT " + SelectList(spec) + " FROM \"" + std::string(spec.name) +
+                    "\" WHERE \"" + std::string(field) + "\" = ? LIMIT 1";
+  VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn_->Prepare(sql));
+  VIGIL_RETURN_IF_ERROR(BindJson(stmt, 1, f, value));
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_DONE) return std::optional<Json>();
+  if (rc != SQLITE_ROW) return StepError(conn_->db(), rc, spec);
+  Json row = RowJson(stmt, spec);
+  sqlite3_reset(stmt);
+  return std::optional<Json>(std::move(row));
+}
+
+Result<int64_t> SqliteTransaction::Insert(const ResourceSpec& spec, const Json& record) {
+  std::string cols, marks;
+  std::vector<std::pair<const FieldSpec*, Json>> binds;
+  std::string now = NowTimestamp();
+  for (const FieldSpec* f : StoredFields(spec)) {
+    Json value;
+    if (f->name == "created_at" || f->name == "updated_at") {
+      value = now;
+    } else if (auto it = record.find(f->name); it != record.end()) {
+      value = *it;
+    } else {
+      continue;
+    }
+    if (!cols.empty()) { cols += ", "; marks += ", "; }
+    cols += "\"" + std::string(f->name) + "\"";
+    marks += "?";
+    binds.emplace_back(f, std::move(value));
+  }
+  std::string sql = "INSERT INTO \"" + std::string(spec.name) + "\" (" + cols + ") VALUES (" +
+                    marks + ")";
+  VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn_->Prepare(sql));
+  VIGIL_RETURN_IF_ERROR(BindAll(stmt, binds));
+  int rc = sqlite3_step(stmt);
+  if (rc != SQLITE_DONE) return StepError(conn_->db(), rc, spec);
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(conn_->db()));
+}
+
+Status SqliteTransaction::Update(const ResourceSpec& spec, int64_t id, const Json& changes) {
+  std::string sets;
+  std::vector<std::pair<const FieldSpec*, Json>> binds;
+  for (const FieldSpec* f : StoredFields(spec)) {
+    Json value;
+    if (f->name == "updated_at") {
+      value = NowTimestamp();
+    } else if (auto it = changes.find(f->name); it != changes.end() && f->name != "id") {
+      value = *it;
+    } else {
+      continue;
+    }
+    if (!sets.empty()) sets += ", ";
+    sets += "\"" + std::string(f->name) + "\" = ?";
+    binds.emplace_back(f, std::move(value));
+  }
+  if (sets.empty()) return Status::Ok();
+  binds.emplace_back(nullptr, id);
+  std::string sql = "UPDATE \"" + std::string(spec.name) + "\" SET " + sets + " WHERE id = ?";
+  VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn_->Prepare(sql));
+  VIGIL_RETURN_IF_ERROR(BindAll(stmt, binds));
+  int rc = sqlite3_step(stmt);
+  if (rc != SQLITE_DONE) return StepError(conn_->db(), rc, spec);
+  if (sqlite3_changes(conn_->db()) == 0) return NotFound(std::string(spec.singular) + " not found");
+  return Status::Ok();
+}
+
+Status SqliteTransaction::Delete(const ResourceSpec& spec, int64_t id) {
+  VIGIL_ASSIGN_OR_RETURN(int64_t n, DeleteWhere(spec, "id", id));
+  if (n == 0) return NotFound(std::string(spec.singular) + " not found");
+  return Status::Ok();
+}
+
+Result<int64_t> SqliteTransaction::DeleteWhere(const ResourceSpec& spec, std::string_view field,
+                                               const Json& value) {
+  const FieldSpec* f = spec.Field(field);
+  if (f == nullptr) return Internal("unknown field " + std::string(field));
+  std::string sql =
+      "DELETE FROM \"" + std::string(spec.name) + "\" WHERE \"" + std::string(field) + "\" = ?";
+  VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn_->Prepare(sql));
+  VIGIL_RETURN_IF_ERROR(BindJson(stmt, 1, f, value));
+  int rc = sqlite3_step(stmt);
+  if (rc != SQLITE_DONE) return StepError(conn_->db(), rc, spec);
+  return static_cast<int64_t>(sqlite3_changes(conn_->db()));
+}
+
+Result<std::vector<std::pair<Json, int64_t>>> SqliteTransaction::CountBy(
+    const ResourceSpec& spec, std::string_view field, const ListQuery& query) {
+  const FieldSpec* f = spec.Field(field);
+  if (f == nullptr || !f->stored) return Internal("unknown field " + std::string(field));
+  std::string where;
+  std::vector<std::pair<const FieldSpec*, Json>> binds;
+  VIGIL_RETURN_IF_ERROR(Where(spec, query, &where, &binds));
+  std::string col = "\"" + std::string(field) + "\"";
+  std::string sql = "SELECT " + col + ", COUNT(*) FROM \"" + std::string(spec.name) + "\"" + where +
+                    " GROUP BY " + col + " ORDER BY " + col;
+  VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn_->Prepare(sql));
+  VIGIL_RETURN_IF_ERROR(BindAll(stmt, binds));
+  std::vector<std::pair<Json, int64_t>> out;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    out.emplace_back(ColumnJson(stmt, 0, *f), sqlite3_column_int64(stmt, 1));
+  }
+  if (rc != SQLITE_DONE) return StepError(conn_->db(), rc, spec);
+  return out;
+}
+
+Result<std::vector<OrgNode>> SqliteTransaction::OrgNodes() {
+  VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                         conn_->Prepare("SELECT id, parent_id, name FROM orgs ORDER BY id"));
+  std::vector<OrgNode> out;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    OrgNode n;
+    n.id = sqlite3_column_int64(stmt, 0);
+    if (sqlite3_column_type(stmt, 1) != SQLITE_NULL) n.parent_id = sqlite3_column_int64(stmt, 1);
+    n.name = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 2));
+    out.push_back(std::move(n));
+  }
+  if (rc != SQLITE_DONE) return StepError(conn_->db(), rc, domain::kOrgs);
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& file, int connections) {
+  return SqliteStore::Open(file, connections);
+}
+
+}  // namespace vigil::store
