@@ -118,6 +118,11 @@ Result<http::Response> Import(Call& call, const ResourceSpec& spec) {
   if (rejected) created = updated = 0;
   Json out = {{"created", created}, {"updated", updated}, {"errors", ErrorsJson(errors)},
               {"mode", mode}};
+  if (rejected) {
+    out["error"] = {{"code", "invalid_argument"},
+                    {"message", std::to_string(errors.size()) +
+                                    " rows have errors; nothing was imported (strict mode)"}};
+  }
   // Strict mode with errors answers 400, so the whole transaction rolls back.
   return JsonResponse(rejected ? 400 : 200, out);
 }

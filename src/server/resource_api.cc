@@ -218,11 +218,14 @@ Result<store::ListQuery> ListQueryFor(Call& call, const ResourceSpec& spec) {
       scalar.required = false;
       scalar.min = INT64_MIN;
       scalar.max = f->type == FieldType::kRefList || f->type == FieldType::kInt ? INT64_MAX : 1000;
-      VIGIL_ASSIGN_OR_RETURN(Json cell, domain::CsvCellToJson(scalar, value));
+      auto parsed = domain::CsvCellToJson(scalar, value);
+      if (!parsed.ok()) return parsed.status().Within(name);
+      Json cell = std::move(parsed).value();
       if (is_list) {
         if (f->type == FieldType::kIpList || f->type == FieldType::kCidrList) {
-          VIGIL_ASSIGN_OR_RETURN(Json normal, domain::DecodeValue(*f, Json::array({cell})));
-          if (!normal.empty()) cell = normal[0];
+          auto normal = domain::DecodeValue(*f, Json::array({cell}));
+          if (!normal.ok()) return normal.status().Within(name);
+          if (!normal->empty()) cell = (*normal)[0];
         }
         q.contains.emplace_back(name, cell);
       } else {

@@ -172,7 +172,9 @@ Status StepError(sqlite3* db, int rc, const ResourceSpec& spec) {
     return Status(StatusCode::kAlreadyExists,
                   "another " + std::string(spec.singular) + " already has this value", field);
   }
-  if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) {
+  // A failing statement-level foreign-key check reports plain SQLITE_CONSTRAINT; the message is
+  // the reliable signal.
+  if (ext == SQLITE_CONSTRAINT_FOREIGNKEY || msg.find("FOREIGN KEY") != std::string::npos) {
     return Conflict("a referenced record does not exist, or other records still refer to this " +
                     std::string(spec.singular));
   }

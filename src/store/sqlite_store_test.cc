@@ -1,0 +1,177 @@
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "store/migrations.h"
+#include "store/store.h"
+
+namespace vigil::store {
+namespace {
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("vigil-store-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto s = OpenSqliteStore(dir_ / "vigil.db", 3);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::unique_ptr<Transaction> Tx(TxMode mode = TxMode::kWrite) {
+    auto tx = store_->Begin(mode);
+    EXPECT_TRUE(tx.ok()) << tx.status().ToString();
+    return std::move(tx).value();
+  }
+  int64_t AddOrg(Transaction& tx, const char* name, std::optional<int64_t> parent = {}) {
+    auto id = tx.Insert(domain::kOrgs, {{"name", name}, {"kind", "unit"},
+                                        {"parent_id", parent ? Json(*parent) : Json()}});
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return *id;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(SqliteStoreTest, MigrationsAppliedOnceAndColumnsMatchSpecs) {
+  EXPECT_EQ(store_->SchemaVersion(), static_cast<int>(SqliteMigrations().size()));
+  store_.reset();
+  auto reopened = OpenSqliteStore(dir_ / "vigil.db");  // applying again is a no-op
+  ASSERT_TRUE(reopened.ok());
+  store_ = std::move(reopened).value();
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "vigil.db").c_str(), &db), SQLITE_OK);
+  for (const char* name : {"orgs", "systems", "assets", "contacts", "users", "audit", "sessions",
+                           "api_tokens"}) {
+    const domain::ResourceSpec* spec = domain::FindResource(name);
+    std::set<std::string> columns;
+    sqlite3_stmt* stmt = nullptr;
+    std::string sql = std::string("PRAGMA table_info(") + name + ")";
+    ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      columns.insert(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1)));
+    }
+    sqlite3_finalize(stmt);
+    std::set<std::string> stored;
+    for (const auto& f : spec->fields) {
+      if (f.stored && f.access != domain::Access::kWriteOnly) stored.insert(std::string(f.name));
+    }
+    EXPECT_EQ(columns, stored) << name;
+  }
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, CrudRoundTripKeepsTypes) {
+  auto tx = Tx();
+  int64_t org = AddOrg(*tx, "Sở Y tế");
+  Json asset = {{"hostname", "his-01"}, {"org_id", org}, {"role", "server"},
+                {"ips", {"10.0.0.1", "::1"}}, {"system_ids", Json::array()}};
+  auto id = tx->Insert(domain::kAssets, asset);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  auto got = tx->Get(domain::kAssets, *id);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((**got)["ips"], Json({"10.0.0.1", "::1"}));
+  EXPECT_EQ((**got)["org_id"], org);
+  EXPECT_TRUE((**got)["created_at"].is_string());
+  EXPECT_TRUE((**got)["mac"].is_null());
+
+  ASSERT_TRUE(tx->Update(domain::kAssets, *id, {{"os", "Windows"}}).ok());
+  EXPECT_EQ((**tx->Get(domain::kAssets, *id))["os"], "Windows");
+  EXPECT_EQ(tx->Update(domain::kAssets, 999, {{"os", "x"}}).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(tx->Delete(domain::kAssets, *id).ok());
+  EXPECT_FALSE(tx->Get(domain::kAssets, *id)->has_value());
+  EXPECT_EQ(tx->Delete(domain::kAssets, *id).code(), StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, UncommittedTransactionWritesNothing) {
+  {
+    auto tx = Tx();
+    AddOrg(*tx, "Rolled back");
+  }
+  auto tx = Tx(TxMode::kRead);
+  EXPECT_TRUE(tx->OrgNodes()->empty());
+}
+
+TEST_F(SqliteStoreTest, ConstraintsBecomeClearStatuses) {
+  auto tx = Tx();
+  int64_t parent = AddOrg(*tx, "Tỉnh");
+  AddOrg(*tx, "Sở", parent);
+  Status del = tx->Delete(domain::kOrgs, parent);
+  EXPECT_EQ(del.code(), StatusCode::kConflict) << del.ToString();
+  auto dup1 = tx->Insert(domain::kOrgs, {{"name", "A"}, {"kind", "unit"}, {"code", "X"}});
+  ASSERT_TRUE(dup1.ok());
+  auto dup2 = tx->Insert(domain::kOrgs, {{"name", "B"}, {"kind", "unit"}, {"code", "X"}});
+  EXPECT_EQ(dup2.status().code(), StatusCode::kAlreadyExists);
+  auto orphan = tx->Insert(domain::kAssets, {{"hostname", "h"}, {"org_id", 999}, {"role", "server"}});
+  EXPECT_EQ(orphan.status().code(), StatusCode::kConflict);
+}
+
+TEST_F(SqliteStoreTest, ListScopesSearchesFiltersAndPages) {
+  auto tx = Tx();
+  int64_t a = AddOrg(*tx, "Sở Y tế");
+  int64_t b = AddOrg(*tx, "Sở Tài chính");
+  for (int i = 0; i < 25; ++i) {
+    Json asset = {{"hostname", "MÁY-" + std::to_string(i)}, {"org_id", i % 2 ? a : b},
+                  {"role", i % 5 ? "workstation" : "server"},
+                  {"ips", {"10.0.0." + std::to_string(i)}}};
+    ASSERT_TRUE(tx->Insert(domain::kAssets, asset).ok());
+  }
+  ListQuery q;
+  q.scope = std::vector<int64_t>{a};
+  q.limit = 5;
+  auto page = tx->List(domain::kAssets, q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  EXPECT_EQ(*page->total, 12);
+  EXPECT_EQ(page->items.size(), 5u);
+  for (const Json& item : page->items) EXPECT_EQ(item["org_id"], a);
+
+  ListQuery search;
+  search.search = "máy-1";  // lower case finds upper-case Vietnamese
+  EXPECT_EQ(*tx->List(domain::kAssets, search)->total, 11);  // 1, 10..19
+
+  ListQuery filtered;
+  filtered.equals = {{"role", "server"}};
+  filtered.contains = {{"ips", "10.0.0.10"}};
+  auto f = tx->List(domain::kAssets, filtered);
+  ASSERT_EQ(*f->total, 1);
+  EXPECT_EQ(f->items[0]["hostname"], "MÁY-10");
+
+  auto counts = tx->CountBy(domain::kAssets, "role", ListQuery{});
+  ASSERT_TRUE(counts.ok());
+  ASSERT_EQ(counts->size(), 2u);
+  EXPECT_EQ((*counts)[0], std::make_pair(Json("server"), int64_t{5}));
+
+  ListQuery bad;
+  bad.equals = {{"no_such_field", 1}};
+  EXPECT_EQ(tx->List(domain::kAssets, bad).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(SqliteStoreTest, ConcurrentWritersAreSerialised) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        auto tx = store_->Begin(TxMode::kWrite);
+        ASSERT_TRUE(tx.ok());
+        ASSERT_TRUE((*tx)->Insert(domain::kOrgs, {{"name", "T" + std::to_string(t)}, {"kind", "unit"}}).ok());
+        ASSERT_TRUE((*tx)->Commit().ok());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(Tx(TxMode::kRead)->OrgNodes()->size(), 60u);
+}
+
+}  // namespace
+}  // namespace vigil::store

@@ -1,0 +1,242 @@
+// End-to-end test of the web console against a real `vigil serve`, driven by Debian's Chromium
+// through playwright-core. Run from the repository root:  node --test web/e2e/
+//
+// Needs: the vigil binary (build/src/cli/vigil or $VIGIL_BIN), web/dist (npm run build in web/),
+// web/node_modules (npm ci in web/) and /usr/bin/chromium (skipped with a message when missing).
+// Screenshots go to $VIGIL_ARTIFACTS_DIR (default <repo>/build/test-artifacts/e2e).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, resolveBinary, REPO_ROOT } from '../../tests/lib/server.mjs';
+
+const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = path.join(WEB_DIR, 'dist');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARTIFACTS = process.env.VIGIL_ARTIFACTS_DIR || path.join(REPO_ROOT, 'build', 'test-artifacts', 'e2e');
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+test('web console: sign in, create org → system → asset, i18n, audit, phone layout', { timeout: 180_000 }, async (t) => {
+  if (!fs.existsSync(CHROMIUM)) {
+    t.skip(`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH): console e2e test NOT run`);
+    return;
+  }
+  const bin = resolveBinary();
+  assert.ok(fs.existsSync(bin), `vigil binary missing at ${bin}: build the server first (or set VIGIL_BIN)`);
+  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `web console not built: ${DIST}/index.html missing (run \`npm ci && npm run build\` in web/)`);
+
+  let chromium;
+  try {
+    ({ chromium } = await import('playwright-core'));
+  } catch (e) {
+    assert.fail(`playwright-core not installed (run \`npm ci\` in web/): ${e.message}`);
+  }
+
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const shot = (page, name, opts = {}) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), ...opts });
+
+  const srv = await startServer({ webRoot: DIST });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const problems = []; // CSP violations and uncaught page errors
+  const watch = (page) => {
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    page.on('console', (msg) => {
+      const text = msg.text();
+      if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(text)) problems.push(`console: ${text}`);
+    });
+  };
+
+  let page;
+  try {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN', reducedMotion: 'reduce' });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    watch(page);
+    const suffix = Date.now().toString(36).slice(-5).toUpperCase();
+    const orgName = `Sở Kiểm thử Tự động ${suffix}`;
+    const sysName = `Cổng dịch vụ công E2E ${suffix}`;
+    const hostname = `e2e-web-${suffix.toLowerCase()}`;
+
+    // --- sign in (Vietnamese by default) ---
+    await page.goto(srv.url);
+    await page.getByLabel('Tên đăng nhập').fill(srv.admin.username);
+    await page.getByLabel('Mật khẩu').fill(srv.admin.password);
+    await shot(page, '01-login');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tổng quan' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'vi');
+    await page.locator('.topbar').getByText('admin', { exact: false }).first().waitFor();
+
+    // --- create an organisation (as a child of the first root if the tree is not empty) ---
+    await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Cơ quan, đơn vị' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Cơ quan, đơn vị' }).waitFor();
+    await page.locator('.tree-card .state, .tree-card .tree').first().waitFor();
+    const firstNode = page.locator('.tree .tree-link').first();
+    if (await firstNode.count()) {
+      await firstNode.click();
+      await page.getByRole('link', { name: /Thêm đơn vị trực thuộc/ }).click();
+    } else {
+      await page.getByRole('link', { name: /Thêm cơ quan, đơn vị/ }).click();
+    }
+    await page.getByLabel('Tên cơ quan, đơn vị').fill(orgName);
+    await page.getByLabel('Mã đơn vị').fill(`E2E${suffix}`);
+    await page.getByLabel('Loại hình').selectOption('department');
+    await page.getByLabel('Địa chỉ', { exact: true }).fill('Số 1 Đường Thử nghiệm');
+    await page.getByLabel('Dải địa chỉ IP công khai').fill('203.0.113.0/28');
+    await page.getByLabel('Ngày đánh giá gần nhất').fill('15/01/2025');
+    await page.getByRole('button', { name: 'Tạo mới' }).click();
+    await page.waitForURL(/#\/orgs\/\d+$/);
+    const orgId = Number(/#\/orgs\/(\d+)$/.exec(page.url())[1]);
+    await page.locator('.tree').getByText(orgName).waitFor();
+    await page.getByRole('heading', { level: 2, name: orgName }).waitFor();
+    await shot(page, '02-org-created');
+
+    // --- create an information system, level 3, in that organisation ---
+    await page.getByRole('link', { name: 'Hệ thống thông tin' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Hệ thống thông tin' }).waitFor();
+    await page.getByRole('link', { name: /Thêm hệ thống/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Hệ thống thông tin mới' }).waitFor();
+    await page.getByLabel('Tên hệ thống').fill(sysName);
+    await page.locator('#sys-owner').selectOption(String(orgId));
+    await page.getByRole('radio', { name: /Cấp độ 3/ }).check();
+    await page.getByRole('checkbox', { name: 'Thông tin cá nhân' }).check();
+    await page.locator('#sys-type').selectOption('public_service');
+    await page.locator('#sys-online').selectOption('full');
+    await page.getByLabel('Số chủ thể dữ liệu cá nhân').fill('25000');
+    await page.locator('#sys-scope').selectOption('province');
+    await page.getByRole('checkbox', { name: 'Hệ thống yêu cầu vận hành 24/7' }).check();
+    await page.getByLabel('Số quyết định phê duyệt cấp độ').fill('123/QĐ-UBND');
+    await page.getByLabel('Ngày phê duyệt').fill('10/03/2024');
+    await page.locator('#sys-last').fill('01/02/2025');
+    await shot(page, '03-system-form');
+    await page.getByRole('button', { name: 'Tạo mới' }).click();
+    await page.waitForURL(/#\/systems$/);
+    const sysRow = page.locator('tbody tr', { hasText: sysName });
+    await sysRow.waitFor();
+    assert.match(await sysRow.innerText(), /Cấp độ 3/);
+    assert.match(await sysRow.innerText(), new RegExp(orgName));
+    await shot(page, '04-systems-list');
+
+    // --- create an asset with two IPs attached to that system ---
+    await page.getByRole('link', { name: 'Tài sản' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Tài sản' }).waitFor();
+    await page.getByRole('link', { name: /Thêm tài sản/ }).click();
+    await page.getByLabel('Tên máy').fill(hostname);
+    await page.locator('#asset-org').selectOption(String(orgId));
+    await page.locator('#asset-role').selectOption('server');
+    await page.getByLabel('Địa chỉ IP').fill('10.10.0.15\n2001:db8::15');
+    await page.getByLabel('Hệ điều hành', { exact: true }).fill('Ubuntu Server');
+    await page.getByLabel('Phiên bản').fill('22.04');
+    await page.getByRole('checkbox', { name: new RegExp(sysName) }).check();
+    await page.getByRole('button', { name: 'Tạo mới' }).click();
+    await page.waitForURL(/#\/assets$/);
+    const assetRow = page.locator('tbody tr', { hasText: hostname });
+    await assetRow.waitFor();
+    const assetText = await assetRow.innerText();
+    assert.match(assetText, /10\.10\.0\.15/);
+    assert.match(assetText, /2001:db8::15/);
+    assert.match(assetText, /Máy chủ/);
+    assert.match(assetText, new RegExp(orgName));
+    await shot(page, '05-assets-list');
+
+    // The asset is attached to the system (check through its edit form).
+    await assetRow.getByRole('link', { name: hostname }).click();
+    await page.getByRole('heading', { level: 1, name: hostname }).waitFor();
+    assert.equal(await page.getByRole('checkbox', { name: new RegExp(sysName) }).isChecked(), true);
+    await page.getByRole('link', { name: /Danh sách tài sản/ }).click();
+    await page.waitForURL(/#\/assets$/);
+
+    // --- Vietnamese text, then English ---
+    await page.getByRole('heading', { level: 1, name: 'Tài sản' }).waitFor();
+    await page.getByRole('link', { name: 'Nhật ký kiểm toán' }).waitFor();
+    assert.ok((await page.locator('.sidenav').innerText()).includes('Đầu mối liên hệ'));
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Assets' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    assert.match(await page.locator('tbody tr', { hasText: hostname }).innerText(), /Server/);
+    assert.equal(await page.getByRole('heading', { level: 1, name: 'Tài sản' }).count(), 0);
+    // The choice survives a reload (localStorage).
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Assets' }).waitFor();
+    await shot(page, '06-assets-english');
+
+    // --- audit log shows the three creations ---
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+    const auditRows = page.locator('tbody tr');
+    await auditRows.first().waitFor();
+    for (const [kind, name] of [
+      ['Organisation', orgName],
+      ['Information system', sysName],
+      ['Asset', hostname],
+    ]) {
+      const row = page
+        .locator('tbody tr')
+        .filter({ has: page.locator('td[data-label="Kind"]', { hasText: kind }) })
+        .filter({ has: page.locator('td[data-label="Action"]', { hasText: 'Create' }) })
+        .filter({ has: page.locator('td[data-label="Object"]', { hasText: name }) });
+      await row.first().waitFor();
+    }
+    // Expand the asset's entry: the after-values include both IPs.
+    const assetAudit = page
+      .locator('tbody tr')
+      .filter({ has: page.locator('td[data-label="Object"]', { hasText: hostname }) })
+      .filter({ has: page.locator('td[data-label="Action"]', { hasText: 'Create' }) })
+      .first();
+    await assetAudit.getByRole('button', { name: 'Show the change' }).click();
+    const diff = page.locator('.diff-table').first();
+    await diff.waitFor();
+    assert.match(await diff.innerText(), /2001:db8::15/);
+    await shot(page, '07-audit', { fullPage: true });
+
+    // Back to Vietnamese; the dashboard of the new organisation counts what was created.
+    await page.getByRole('button', { name: 'VI', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Nhật ký kiểm toán' }).waitFor();
+    await page.getByRole('link', { name: 'Tổng quan' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tổng quan' }).waitFor();
+    await page.locator('#dash-org').selectOption(String(orgId));
+    const levelsCard = page.locator('section.card', { hasText: 'Hệ thống thông tin theo cấp độ an toàn' });
+    await levelsCard.locator('.bar-row', { hasText: 'Cấp độ 3' }).locator('.bar-value', { hasText: '1' }).waitFor();
+    await page.locator('section.card', { hasText: 'Tài sản theo loại' }).locator('.bar-row', { hasText: 'Máy chủ' }).locator('.bar-value', { hasText: '1' }).waitFor();
+    await shot(page, '08-dashboard');
+
+    // --- phone width (390×844), same session ---
+    const state = await context.storageState();
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, reducedMotion: 'reduce', storageState: state });
+    const p2 = await phone.newPage();
+    p2.setDefaultTimeout(15_000);
+    watch(p2);
+    await p2.goto(`${srv.url}/#/assets`);
+    await p2.getByRole('heading', { level: 1, name: 'Tài sản' }).waitFor();
+    await p2.getByText(hostname).waitFor();
+    // The side navigation is hidden behind the menu button at this width.
+    assert.equal(await p2.locator('.sidenav').isVisible() && (await p2.locator('.sidenav').boundingBox()).x >= 0, false);
+    const noOverflow = await p2.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+    assert.ok(noOverflow, 'assets page overflows horizontally at 390 px');
+    await shot(p2, '09-phone-assets', { fullPage: true });
+    await p2.getByRole('button', { name: 'Mở menu' }).click();
+    await p2.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Hệ thống thông tin' }).waitFor();
+    await shot(p2, '10-phone-menu');
+    await phone.close();
+
+    assert.deepEqual(problems, [], 'CSP violations or page errors');
+    await context.close();
+  } catch (err) {
+    if (page && !page.isClosed()) await shot(page, 'failure', { fullPage: true }).catch(() => {});
+    console.error(`--- vigil server log ---\n${srv.logs()}`);
+    throw err;
+  } finally {
+    await browser.close().catch(() => {});
+    await srv.stop();
+  }
+});

@@ -1,0 +1,288 @@
+// REST client for the Vigil API (docs/API.md). Cookie session + double-submit CSRF header.
+
+export const API_BASE = '/api/v1';
+
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  field?: string | null;
+}
+
+export class ApiError extends Error {
+  status: number;
+  code: string;
+  field: string | null;
+  retryAfter: number | null;
+  body: unknown;
+
+  constructor(status: number, code: string, message: string, field: string | null, body: unknown, retryAfter: number | null = null) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.field = field;
+    this.body = body;
+    this.retryAfter = retryAfter;
+  }
+}
+
+export interface ListResponse<T> {
+  items: T[];
+  /** Absent for the audit log, which answers `has_more` instead. */
+  total?: number;
+  has_more?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export type Role = 'admin' | 'analyst' | 'unit_officer' | 'viewer';
+
+export interface User {
+  id: number;
+  username: string;
+  display_name: string;
+  role: Role;
+  org_id: number | null;
+  disabled: boolean;
+  last_login_at?: string | null;
+  locked_until?: string | null;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export type OrgKind = 'province' | 'department' | 'peoples_committee' | 'commune' | 'unit' | 'other';
+
+export interface Org {
+  id: number;
+  parent_id: number | null;
+  name: string;
+  code: string;
+  kind: OrgKind;
+  address: string;
+  public_ranges: string[];
+  last_assessment_date: string | null;
+  next_assessment_due?: string | null;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export type InfoType = 'public' | 'private' | 'personal' | 'state_secret';
+export type SystemType = 'internal' | 'public_service' | 'shared_infrastructure' | 'industrial_control';
+export type OnlineServiceLevel = 'none' | 'partial' | 'full';
+export type Scope = 'agency' | 'province' | 'national';
+
+export interface InfoSystem {
+  id: number;
+  name: string;
+  description: string;
+  owner_org_id: number;
+  operator_org_id: number | null;
+  security_level: number;
+  info_types: InfoType[];
+  system_type: SystemType;
+  online_service_level: OnlineServiceLevel;
+  personal_data_subjects: number;
+  scope: Scope;
+  needs_24x7: boolean;
+  approval_decision: string;
+  approval_date: string | null;
+  last_assessment_date: string | null;
+  next_assessment_due?: string | null;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export type AssetRole = 'server' | 'workstation' | 'network_device';
+
+export interface Asset {
+  id: number;
+  hostname: string;
+  org_id: number;
+  role: AssetRole;
+  ips: string[];
+  mac: string;
+  os: string;
+  os_version: string;
+  system_ids: number[];
+  description: string;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface Contact {
+  id: number;
+  name: string;
+  position: string;
+  phone: string;
+  email: string;
+  org_id: number;
+  on_call: boolean;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  kind: string;
+  object_id: number | string | null;
+  org_id: number | null;
+  before: unknown;
+  after: unknown;
+}
+
+export interface Dashboard {
+  org_id: number | null;
+  systems_by_level: Record<string, number>;
+  assets_by_role: Record<string, number>;
+  contacts: number;
+  on_call: Contact[];
+  assessments_due: { kind: 'system' | 'org'; id: number; name: string; due: string; overdue?: boolean }[];
+}
+
+export interface ImportResult {
+  created: number;
+  updated: number;
+  errors: { line: number; field?: string; message: string }[];
+}
+
+export interface LoginResponse {
+  token: string;
+  csrf_token: string;
+  expires_at: string;
+  user: User;
+}
+
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+let csrfFallback: string | null = null;
+let unauthorizedHandler: (() => void) | null = null;
+
+/** Called on any 401 outside the login request (session expired or revoked). */
+export function onUnauthorized(fn: () => void): void {
+  unauthorizedHandler = fn;
+}
+
+export function readCookie(name: string): string | null {
+  for (const part of document.cookie.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}
+
+function csrfToken(): string | null {
+  return readCookie('vigil_csrf') ?? csrfFallback;
+}
+
+export function buildQuery(q?: Query): string {
+  if (!q) return '';
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined || v === null || v === '') continue;
+    p.set(k, String(v));
+  }
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export function apiUrl(path: string, q?: Query): string {
+  return `${API_BASE}${path}${buildQuery(q)}`;
+}
+
+interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  rawBody?: string;
+  contentType?: string;
+  /** Do not treat 401 as "session gone" (used by the login form). */
+  no401Redirect?: boolean;
+}
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  let body: string | undefined;
+  if (opts.rawBody !== undefined) {
+    body = opts.rawBody;
+    headers['Content-Type'] = opts.contentType ?? 'text/plain; charset=utf-8';
+  } else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['Content-Type'] = 'application/json';
+  }
+  if (method !== 'GET' && method !== 'HEAD') {
+    const csrf = csrfToken();
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+  }
+  let res: Response;
+  try {
+    res = await fetch(apiUrl(path, opts.query), { method, headers, body, credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e), null, null);
+  }
+  const text = await res.text();
+  let json: unknown = null;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+  }
+  if (!res.ok) {
+    const errObj = (json && typeof json === 'object' && 'error' in json ? (json as { error: ApiErrorBody }).error : null);
+    const retry = res.headers.get('Retry-After');
+    const err = new ApiError(
+      res.status,
+      errObj?.code ?? `http_${res.status}`,
+      errObj?.message ?? (text.slice(0, 200) || res.statusText),
+      errObj?.field ?? null,
+      json,
+      retry && /^\d+$/.test(retry) ? Number(retry) : null,
+    );
+    if (res.status === 401 && !opts.no401Redirect && unauthorizedHandler) unauthorizedHandler();
+    throw err;
+  }
+  return json as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query) => request<T>('GET', path, { query }),
+  post: <T>(path: string, body?: unknown, query?: Query) => request<T>('POST', path, { body, query }),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  del: <T = unknown>(path: string) => request<T>('DELETE', path),
+  postCsv: <T>(path: string, csv: string, query?: Query) =>
+    request<T>('POST', path, { rawBody: csv, contentType: 'text/csv; charset=utf-8', query }),
+
+  async login(username: string, password: string): Promise<LoginResponse> {
+    const r = await request<LoginResponse>('POST', '/auth/login', { body: { username, password }, no401Redirect: true });
+    csrfFallback = r.csrf_token;
+    return r;
+  },
+  async me(): Promise<User> {
+    const r = await request<(User & { csrf_token?: string }) | { user: User; csrf_token?: string }>('GET', '/auth/me', { no401Redirect: true });
+    if (r && typeof r.csrf_token === 'string') csrfFallback = r.csrf_token;
+    // Accept both a bare user and {"user": {...}}.
+    return r && typeof r === 'object' && 'user' in r && r.user ? r.user : (r as User);
+  },
+  async logout(): Promise<void> {
+    try {
+      await request('POST', '/auth/logout', { no401Redirect: true });
+    } finally {
+      csrfFallback = null;
+    }
+  },
+};
+
+/** Fetches every page of a list endpoint (limit max is 1000). */
+export async function fetchAll<T>(path: string, query: Query = {}): Promise<T[]> {
+  const out: T[] = [];
+  const limit = 1000;
+  for (let offset = 0; ; offset += limit) {
+    const page = await api.get<ListResponse<T>>(path, { ...query, limit, offset });
+    out.push(...page.items);
+    if (page.items.length < limit || (page.total !== undefined && out.length >= page.total) || page.has_more === false) break;
+  }
+  return out;
+}

@@ -1,0 +1,92 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, type ListResponse } from './api';
+
+// List state (filters, page) survives navigating to a form and back.
+const sticky = new Map<string, unknown>();
+
+export function useStickyState<T>(key: string, init: T): [T, (v: T) => void] {
+  const [v, setV] = useState<T>(() => (sticky.has(key) ? (sticky.get(key) as T) : init));
+  const set = useCallback(
+    (nv: T) => {
+      sticky.set(key, nv);
+      setV(nv);
+    },
+    [key],
+  );
+  return [v, set];
+}
+
+export function clearSticky(): void {
+  sticky.clear();
+}
+
+export interface ListState<T> {
+  data: ListResponse<T> | null;
+  loading: boolean;
+  error: unknown;
+  reload: () => void;
+}
+
+/** Loads a page of a list endpoint whenever `query` (compared as JSON) changes. */
+export function useList<T>(path: string, query: Record<string, string | number | boolean | null | undefined>): ListState<T> {
+  const [data, setData] = useState<ListResponse<T> | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<unknown>(null);
+  const [tick, setTick] = useState(0);
+  const seq = useRef(0);
+  const key = JSON.stringify(query);
+  useEffect(() => {
+    const my = ++seq.current;
+    setLoading(true);
+    setError(null);
+    api
+      .get<ListResponse<T>>(path, query)
+      .then((r) => {
+        if (my === seq.current) setData(r);
+      })
+      .catch((e) => {
+        if (my === seq.current) setError(e);
+      })
+      .finally(() => {
+        if (my === seq.current) setLoading(false);
+      });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [path, key, tick]);
+  return { data, loading, error, reload: () => setTick((x) => x + 1) };
+}
+
+/** Loads one resource by id (or nothing when id is null). */
+export function useResource<T>(path: string | null): { data: T | null; loading: boolean; error: unknown } {
+  const [data, setData] = useState<T | null>(null);
+  const [loading, setLoading] = useState(path !== null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (path === null) {
+      setData(null);
+      setLoading(false);
+      return;
+    }
+    let live = true;
+    setLoading(true);
+    setError(null);
+    api
+      .get<T>(path)
+      .then((r) => live && setData(r))
+      .catch((e) => live && setError(e))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [path]);
+  return { data, loading, error };
+}
+
+/** Debounced copy of a value (for search boxes). */
+export function useDebounced<T>(value: T, ms = 300): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const h = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(h);
+  }, [value, ms]);
+  return v;
+}
