@@ -109,4 +109,4 @@ class [[nodiscard]] Result {
   auto VIGIL_CONCAT(vigil_result_, __LINE__) = (expr);                     \
   if (!VIGIL_CONCAT(vigil_result_, __LINE__).ok())                         \
     return VIGIL_CONCAT(vigil_result_, __LINE__).status();                 \
-  lhs = std::move(VIGIL_CONCAT(vigil_result_, __LINE__)).value()
+  lhs = std::move(VIGIL_CONCAT(vigil_result_, __LINE__)).value()  // NOLINT(bugprone-macro-parentheses)
