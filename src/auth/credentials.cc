@@ -29,10 +29,14 @@ Status CheckPasswordPolicy(std::string_view password) {
   if (password.size() > 1024) return InvalidArgument("password must have at most 1024 bytes");
   bool lower = false, upper = false, digit = false, other = false;
   for (unsigned char c : password) {
-    if (c >= 'a' && c <= 'z') lower = true;
-    else if (c >= 'A' && c <= 'Z') upper = true;
-    else if (c >= '0' && c <= '9') digit = true;
-    else other = true;
+    if (c >= 'a' && c <= 'z')
+      lower = true;
+    else if (c >= 'A' && c <= 'Z')
+      upper = true;
+    else if (c >= '0' && c <= '9')
+      digit = true;
+    else
+      other = true;
   }
   if (lower + upper + digit + other < 3) {
     return InvalidArgument(

@@ -25,9 +25,9 @@ TEST_F(CredentialsTest, Argon2idHashVerifies) {
 TEST_F(CredentialsTest, PasswordPolicy) {
   EXPECT_TRUE(CheckPasswordPolicy("Abcdefgh12").ok());
   EXPECT_TRUE(CheckPasswordPolicy("abcdefgh1!").ok());
-  EXPECT_FALSE(CheckPasswordPolicy("Abcdef12").ok());       // too short
-  EXPECT_FALSE(CheckPasswordPolicy("abcdefghijkl").ok());   // one class
-  EXPECT_FALSE(CheckPasswordPolicy("abcdefghij12").ok());   // two classes
+  EXPECT_FALSE(CheckPasswordPolicy("Abcdef12").ok());      // too short
+  EXPECT_FALSE(CheckPasswordPolicy("abcdefghijkl").ok());  // one class
+  EXPECT_FALSE(CheckPasswordPolicy("abcdefghij12").ok());  // two classes
   EXPECT_FALSE(CheckPasswordPolicy(std::string(1025, 'a') + "A1").ok());
 }
 

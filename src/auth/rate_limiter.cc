@@ -6,7 +6,8 @@ void RateLimiter::Prune(std::deque<Clock::time_point>& times, Clock::time_point 
   while (!times.empty() && now - times.front() >= window_) times.pop_front();
 }
 
-RateLimiter::Clock::duration RateLimiter::RetryAfter(const std::string& key, Clock::time_point now) {
+RateLimiter::Clock::duration RateLimiter::RetryAfter(const std::string& key,
+                                                     Clock::time_point now) {
   std::lock_guard lock(mu_);
   auto it = failures_.find(key);
   if (it == failures_.end()) return Clock::duration::zero();

@@ -1,14 +1,13 @@
 // vigil: one binary, many subcommands (like git). Each subcommand has --help.
-#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <thread>
-
-#include <spdlog/spdlog.h>
 
 #include "auth/credentials.h"
 #include "cli/serve.h"
@@ -48,9 +47,10 @@ Result<std::unique_ptr<vigil::store::Store>> OpenData(const std::string& dir) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Vigil: security operations for Vietnamese state bodies.\n"
-               "Organisations, information systems, assets and contacts behind a secure API and "
-               "console."};
+  CLI::App app{
+      "Vigil: security operations for Vietnamese state bodies.\n"
+      "Organisations, information systems, assets and contacts behind a secure API and "
+      "console."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("vigil ") + VIGIL_VERSION);
 

@@ -1,12 +1,11 @@
 #include "cli/serve.h"
 
-#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
-
-#include <spdlog/spdlog.h>
 
 #include "http/server.h"
 #include "http/tls.h"
@@ -76,8 +75,8 @@ int RunServe(const ServeFlags& flags, const char* argv0) {
   auto addr = server::ParseListen(config.listen);
   if (!addr.ok()) return Fail(addr.status());
   bool loopback = http::IsLoopbackHost(addr->host);
-  bool tls = config.tls == server::TlsMode::kOn ||
-             (config.tls == server::TlsMode::kAuto && !loopback);
+  bool tls =
+      config.tls == server::TlsMode::kOn || (config.tls == server::TlsMode::kAuto && !loopback);
   if (!tls && !loopback) {
     return Fail(InvalidArgument("plain HTTP is allowed only on a loopback address; use --tls on",
                                 "listen"));
@@ -131,7 +130,8 @@ int RunServe(const ServeFlags& flags, const char* argv0) {
   auto http_server = http::Server::Start(
       options, [handler_app](const http::Request& r) { return handler_app->Handle(r); });
   if (!http_server.ok()) return Fail(http_server.status());
-  std::string host = addr->host.find(':') != std::string::npos ? "[" + addr->host + "]" : addr->host;
+  std::string host =
+      addr->host.find(':') != std::string::npos ? "[" + addr->host + "]" : addr->host;
   spdlog::info("Vigil listening on {}://{}:{} (data {}, console {})", tls ? "https" : "http", host,
                (*http_server)->port(), config.data_dir.string(),
                (*app)->has_console() ? app_options.web_root.string() : "not built");

@@ -17,8 +17,7 @@ struct AssessmentPolicy {
 // The next due date: `last` (or, when never assessed, `approved`) plus the period for `level`.
 // nullopt when there is no date to count from or the level is out of range.
 std::optional<std::chrono::year_month_day> NextSystemAssessment(
-    const AssessmentPolicy& policy, int level,
-    std::optional<std::chrono::year_month_day> last,
+    const AssessmentPolicy& policy, int level, std::optional<std::chrono::year_month_day> last,
     std::optional<std::chrono::year_month_day> approved);
 
 std::optional<std::chrono::year_month_day> NextOrgAssessment(

@@ -16,23 +16,33 @@ Status Invalid(std::string msg) { return InvalidArgument(std::move(msg)); }
 
 std::string_view TypeName(FieldType t) {
   switch (t) {
-    case FieldType::kInt: case FieldType::kRef: return "an integer";
-    case FieldType::kBool: return "true or false";
-    case FieldType::kEnumList: case FieldType::kIpList: case FieldType::kCidrList:
-    case FieldType::kRefList: return "an array";
-    case FieldType::kJson: return "JSON";
-    default: return "a string";
+    case FieldType::kInt:
+    case FieldType::kRef:
+      return "an integer";
+    case FieldType::kBool:
+      return "true or false";
+    case FieldType::kEnumList:
+    case FieldType::kIpList:
+    case FieldType::kCidrList:
+    case FieldType::kRefList:
+      return "an array";
+    case FieldType::kJson:
+      return "JSON";
+    default:
+      return "a string";
   }
 }
 
-// Rejects invalid UTF-8 and control characters other than tab and newline.
-Status CheckText(std::string_view s, int64_t max_len) {
+// Rejects invalid UTF-8 and control characters other than tab, and line breaks unless
+// `multiline`.
+Status CheckText(std::string_view s, int64_t max_len, bool multiline) {
   if (max_len > 0 && static_cast<int64_t>(s.size()) > max_len) {
     return Invalid("too long: at most " + std::to_string(max_len) + " bytes");
   }
   if (!IsValidUtf8(s)) return Invalid("not valid UTF-8");
   for (unsigned char c : s) {
-    if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+    bool line_break = c == '\n' || c == '\r';
+    if ((c < 0x20 && c != '\t' && !(multiline && line_break)) || c == 0x7f) {
       return Invalid("contains a control character");
     }
   }
@@ -41,8 +51,9 @@ Status CheckText(std::string_view s, int64_t max_len) {
 
 Result<Json> DecodeString(const FieldSpec& f, const Json& v) {
   if (!v.is_string()) return Invalid("expected a string");
-  std::string_view s = Trim(v.get_ref<const std::string&>());
-  VIGIL_RETURN_IF_ERROR(CheckText(s, f.max));
+  std::string_view s = v.get_ref<const std::string&>();
+  if (f.access != Access::kWriteOnly) s = Trim(s);  // a password is taken exactly as typed
+  VIGIL_RETURN_IF_ERROR(CheckText(s, f.max, f.multiline));
   if (f.required && s.empty()) return Invalid("must not be empty");
   switch (f.type) {
     case FieldType::kEnum:
@@ -71,7 +82,8 @@ Result<Json> DecodeString(const FieldSpec& f, const Json& v) {
     case FieldType::kEmail: {
       if (s.empty()) return Json(nullptr);
       size_t at = s.find('@');
-      if (at == 0 || at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos ||
+      if (at == 0 || at == std::string_view::npos ||
+          s.find('@', at + 1) != std::string_view::npos ||
           s.find('.', at) == std::string_view::npos || s.back() == '.' ||
           s.find_first_of(" \t\n,;<>") != std::string_view::npos) {
         return Invalid("not an e-mail address");
@@ -94,6 +106,11 @@ Result<Json> DecodeString(const FieldSpec& f, const Json& v) {
       break;
   }
   return Json(std::string(s));
+}
+
+bool IsList(FieldType t) {
+  return t == FieldType::kEnumList || t == FieldType::kIpList || t == FieldType::kCidrList ||
+         t == FieldType::kRefList;
 }
 
 Result<Json> DecodeList(const FieldSpec& f, const Json& v) {
@@ -144,11 +161,13 @@ Result<Json> DecodeValue(const FieldSpec& f, const Json& v) {
   switch (f.type) {
     case FieldType::kInt:
     case FieldType::kRef: {
-      if (!v.is_number_integer()) return Invalid(std::string("expected ") + std::string(TypeName(f.type)));
+      if (!v.is_number_integer())
+        return Invalid(std::string("expected ") + std::string(TypeName(f.type)));
       int64_t n = v.get<int64_t>();
       if (f.type == FieldType::kRef && n <= 0) return Invalid("expected a positive id");
       if (f.type == FieldType::kInt && (n < f.min || n > f.max)) {
-        return Invalid("must be between " + std::to_string(f.min) + " and " + std::to_string(f.max));
+        return Invalid("must be between " + std::to_string(f.min) + " and " +
+                       std::to_string(f.max));
       }
       return Json(n);
     }
@@ -185,6 +204,9 @@ Result<Json> DecodeRecord(const ResourceSpec& spec, const Json& body, DecodeMode
       if (f.required && !out.contains(f.name)) {
         return InvalidArgument("is required", std::string(f.name));
       }
+      if (f.access != Access::kReadWrite || out.contains(f.name)) continue;
+      if (f.type == FieldType::kBool) out[f.name] = false;  // absent flags are off
+      if (IsList(f.type)) out[f.name] = Json::array();      // absent lists are empty
     }
   }
   return out;
@@ -192,13 +214,19 @@ Result<Json> DecodeRecord(const ResourceSpec& spec, const Json& body, DecodeMode
 
 Result<Json> CsvCellToJson(const FieldSpec& f, std::string_view cell) {
   cell = Trim(cell);
-  if (cell.empty()) return Json(nullptr);
+  // A cell that starts with ' before = + - @ was guarded against formula injection on export.
+  if (cell.size() > 1 && cell[0] == '\'' &&
+      std::string_view("=+-@\t\r").find(cell[1]) != std::string_view::npos) {
+    cell.remove_prefix(1);
+  }
+  if (cell.empty()) return IsList(f.type) ? Json::array() : Json(nullptr);
   switch (f.type) {
     case FieldType::kInt:
     case FieldType::kRef: {
       int64_t n = 0;
       auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), n);
-      if (ec != std::errc() || end != cell.data() + cell.size()) return Invalid("expected an integer");
+      if (ec != std::errc() || end != cell.data() + cell.size())
+        return Invalid("expected an integer");
       return Json(n);
     }
     case FieldType::kBool: {

@@ -4,9 +4,8 @@
 // normalised. Every error is InvalidArgument with `where` set to the field path ("ips[1]").
 #pragma once
 
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "core/status.h"
 #include "domain/resource.h"
@@ -21,14 +20,16 @@ enum class DecodeMode {
 };
 
 // Validates an API body for `spec`. Unknown and internal fields are errors; read-only fields are
-// ignored (clients may send back what they read). Returns the normalised writable fields present.
+// ignored (clients may send back what they read). Returns the normalised writable fields present;
+// on create, absent booleans default to false and absent lists to [].
 Result<Json> DecodeRecord(const ResourceSpec& spec, const Json& body, DecodeMode mode);
 
 // Validates and normalises one value for field `f` (null allowed unless required).
 Result<Json> DecodeValue(const FieldSpec& f, const Json& value);
 
 // Converts a CSV cell to the JSON value DecodeValue expects: lists split on ';', booleans from
-// true/false/yes/no/1/0/có/không/x, integers parsed; an empty cell is null.
+// true/false/yes/no/1/0/có/không/x, integers parsed; an empty cell is null (an empty list for
+// list fields). The leading ' that CsvWriter adds before = + - @ is removed.
 Result<Json> CsvCellToJson(const FieldSpec& f, std::string_view cell);
 // The CSV text for a stored value (lists joined with ';', null as empty).
 std::string JsonToCsvCell(const Json& value);

@@ -2,15 +2,18 @@
 
 #include <gtest/gtest.h>
 
-#include "domain/assessment.h"
 #include "core/time.h"
+#include "domain/assessment.h"
 
 namespace vigil::domain {
 namespace {
 
 Json Asset() {
-  return {{"hostname", "  web-01 "}, {"org_id", 3}, {"role", "server"},
-          {"ips", {"10.0.0.1", "2001:DB8:0:0::1", "10.0.0.1"}}, {"mac", "AA-BB-CC-DD-EE-FF"}};
+  return {{"hostname", "  web-01 "},
+          {"org_id", 3},
+          {"role", "server"},
+          {"ips", {"10.0.0.1", "2001:DB8:0:0::1", "10.0.0.1"}},
+          {"mac", "AA-BB-CC-DD-EE-FF"}};
 }
 
 TEST(DecodeRecord, NormalisesValues) {
@@ -35,7 +38,10 @@ TEST(DecodeRecord, NamesTheFieldAtFault) {
       {{{"org_id", 0}}, "org_id"},
       {{{"mac", "zz:bb:cc:dd:ee:ff"}}, "mac"},
       {{{"color", "red"}}, "color"},
-      {{{"hostname", "a\x01" "b"}}, "hostname"},
+      {{{"hostname",
+         "a\x01"
+         "b"}},
+       "hostname"},
       {{{"hostname", "\xff\xfe"}}, "hostname"},
       {{{"system_ids", {1, -2}}}, "system_ids[1]"},
       {{{"hostname", nullptr}}, "hostname"},
@@ -51,7 +57,9 @@ TEST(DecodeRecord, NamesTheFieldAtFault) {
 }
 
 TEST(DecodeRecord, SystemLevelsAndDates) {
-  Json sys = {{"name", "Cổng thông tin"}, {"owner_org_id", 1}, {"security_level", 3},
+  Json sys = {{"name", "Cổng thông tin"},
+              {"owner_org_id", 1},
+              {"security_level", 3},
               {"approval_date", "2024-02-29"}};
   EXPECT_TRUE(DecodeRecord(kSystems, sys, DecodeMode::kCreate).ok());
   for (Json level : {Json(0), Json(6), Json(3.5), Json("3")}) {
@@ -88,8 +96,11 @@ TEST(DecodeRecord, ReadOnlyIgnoredInternalRejected) {
 }
 
 TEST(PublicView, HidesSecrets) {
-  Json user = {{"id", 1}, {"username", "a"}, {"password_hash", "$argon2id$..."},
-               {"failed_logins", 2}, {"password", "x"}};
+  Json user = {{"id", 1},
+               {"username", "a"},
+               {"password_hash", "$argon2id$..."},
+               {"failed_logins", 2},
+               {"password", "x"}};
   Json view = PublicView(kUsers, user);
   EXPECT_FALSE(view.contains("password_hash"));
   EXPECT_FALSE(view.contains("failed_logins"));
@@ -115,7 +126,8 @@ TEST(Assessment, PeriodsByLevel) {
   auto d = [](const char* s) { return *ParseDate(s); };
   EXPECT_EQ(FormatDate(*NextSystemAssessment(p, 5, d("2025-08-31"), std::nullopt)), "2026-02-28");
   EXPECT_EQ(FormatDate(*NextSystemAssessment(p, 3, std::nullopt, d("2024-02-29"))), "2025-02-28");
-  EXPECT_EQ(FormatDate(*NextSystemAssessment(p, 4, d("2025-01-01"), d("2020-01-01"))), "2026-01-01");
+  EXPECT_EQ(FormatDate(*NextSystemAssessment(p, 4, d("2025-01-01"), d("2020-01-01"))),
+            "2026-01-01");
   EXPECT_EQ(FormatDate(*NextSystemAssessment(p, 1, d("2025-01-01"), std::nullopt)), "2027-01-01");
   EXPECT_FALSE(NextSystemAssessment(p, 3, std::nullopt, std::nullopt));
   EXPECT_FALSE(NextSystemAssessment(p, 6, d("2025-01-01"), std::nullopt));
@@ -123,8 +135,8 @@ TEST(Assessment, PeriodsByLevel) {
 }
 
 TEST(Resources, EveryReferenceNamesAResource) {
-  for (const char* name : {"orgs", "systems", "assets", "contacts", "users", "audit", "sessions",
-                           "api_tokens"}) {
+  for (const char* name :
+       {"orgs", "systems", "assets", "contacts", "users", "audit", "sessions", "api_tokens"}) {
     const ResourceSpec* spec = FindResource(name);
     ASSERT_NE(spec, nullptr) << name;
     for (const FieldSpec& f : spec->fields) {

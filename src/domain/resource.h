@@ -13,8 +13,8 @@
 namespace vigil::domain {
 
 enum class FieldType {
-  kString,     // UTF-8 text, trimmed, max_len bytes
-  kInt,        // 64-bit integer within [min, max]
+  kString,  // UTF-8 text, trimmed, max_len bytes
+  kInt,     // 64-bit integer within [min, max]
   kBool,
   kDate,       // "YYYY-MM-DD"
   kTimestamp,  // "YYYY-MM-DDTHH:MM:SSZ", server-set
@@ -24,10 +24,10 @@ enum class FieldType {
   kCidrList,   // array of CIDR networks, canonical form
   kMac,        // "aa:bb:cc:dd:ee:ff"
   kEmail,
-  kPhone,      // digits, spaces, + - . ( )
-  kRef,        // id of a record of resource `ref`
-  kRefList,    // array of ids of records of resource `ref`
-  kJson,       // any JSON value (audit before/after), stored as text
+  kPhone,    // digits, spaces, + - . ( )
+  kRef,      // id of a record of resource `ref`
+  kRefList,  // array of ids of records of resource `ref`
+  kJson,     // any JSON value (audit before/after), stored as text
 };
 
 enum class Access {
@@ -49,18 +49,19 @@ struct FieldSpec {
   std::string_view ref = {};                      // kRef, kRefList: resource name
   bool searchable = false;                        // matched by the list parameter `q`
   bool csv = false;                               // a column in CSV import/export
+  bool multiline = false;                         // kString: may contain line breaks
 };
 
 struct ResourceSpec {
-  std::string_view name;         // collection and table name: "assets"
-  std::string_view singular;     // "asset"
+  std::string_view name;      // collection and table name: "assets"
+  std::string_view singular;  // "asset"
   std::span<const FieldSpec> fields;
   // The organisation field that scopes the record; users see records whose scope field lies in
   // their subtree. `also_visible_via` grants read access through a second field (a system is
   // visible to its operating organisation as well as to its owner).
   std::string_view scope_field;
   std::string_view also_visible_via = {};
-  bool has_total = true;         // list answers carry `total` (false for the audit log)
+  bool has_total = true;  // list answers carry `total` (false for the audit log)
 
   // Returns the field with this name, or nullptr.
   const FieldSpec* Field(std::string_view field_name) const;

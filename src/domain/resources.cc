@@ -12,10 +12,10 @@ using enum FieldType;
 constexpr Access RO = Access::kReadOnly;
 
 constexpr std::string_view kOrgKinds[] = {"province", "department", "peoples_committee",
-                                          "commune", "unit", "other"};
+                                          "commune",  "unit",       "other"};
 constexpr std::string_view kInfoTypes[] = {"public", "private", "personal", "state_secret"};
-constexpr std::string_view kSystemTypes[] = {"internal", "public_service",
-                                             "shared_infrastructure", "industrial_control"};
+constexpr std::string_view kSystemTypes[] = {"internal", "public_service", "shared_infrastructure",
+                                             "industrial_control"};
 constexpr std::string_view kOnlineServiceLevels[] = {"none", "partial", "full"};
 constexpr std::string_view kScopes[] = {"agency", "province", "national"};
 constexpr std::string_view kAssetRoles[] = {"server", "workstation", "network_device"};
@@ -26,8 +26,18 @@ constexpr FieldSpec Created() { return {.name = "created_at", .type = kTimestamp
 constexpr FieldSpec Updated() { return {.name = "updated_at", .type = kTimestamp, .access = RO}; }
 constexpr FieldSpec Text(std::string_view name, int64_t max_len, bool required = false,
                          bool searchable = false) {
-  return {.name = name, .type = kString, .required = required, .max = max_len,
-          .searchable = searchable, .csv = true};
+  return {.name = name,
+          .type = kString,
+          .required = required,
+          .max = max_len,
+          .searchable = searchable,
+          .csv = true};
+}
+
+constexpr FieldSpec Multiline(std::string_view name, int64_t max_len) {
+  FieldSpec f = Text(name, max_len);
+  f.multiline = true;
+  return f;
 }
 
 constexpr FieldSpec kOrgFields[] = {
@@ -36,7 +46,7 @@ constexpr FieldSpec kOrgFields[] = {
     Text("name", 200, true, true),
     Text("code", 50, false, true),
     {.name = "kind", .type = kEnum, .required = true, .values = kOrgKinds},
-    Text("address", 500),
+    Multiline("address", 500),
     {.name = "public_ranges", .type = kCidrList},
     {.name = "last_assessment_date", .type = kDate},
     {.name = "next_assessment_due", .type = kDate, .access = RO, .stored = false},
@@ -47,7 +57,7 @@ constexpr FieldSpec kOrgFields[] = {
 constexpr FieldSpec kSystemFields[] = {
     Id(),
     Text("name", 200, true, true),
-    Text("description", 2000),
+    Multiline("description", 2000),
     {.name = "owner_org_id", .type = kRef, .required = true, .ref = "orgs", .csv = true},
     {.name = "operator_org_id", .type = kRef, .ref = "orgs", .csv = true},
     {.name = "security_level", .type = kInt, .required = true, .min = 1, .max = 5, .csv = true},
@@ -75,7 +85,7 @@ constexpr FieldSpec kAssetFields[] = {
     Text("os", 100, false, true),
     Text("os_version", 100),
     {.name = "system_ids", .type = kRefList, .ref = "systems", .csv = true},
-    Text("description", 2000),
+    Multiline("description", 2000),
     Created(),
     Updated(),
 };
@@ -99,7 +109,10 @@ constexpr FieldSpec kUserFields[] = {
     {.name = "role", .type = kEnum, .required = true, .values = kUserRoles},
     {.name = "org_id", .type = kRef, .ref = "orgs"},
     {.name = "disabled", .type = kBool},
-    {.name = "password", .type = kString, .access = Access::kWriteOnly, .stored = false,
+    {.name = "password",
+     .type = kString,
+     .access = Access::kWriteOnly,
+     .stored = false,
      .max = 1024},
     {.name = "password_hash", .type = kString, .access = Access::kInternal},
     {.name = "failed_logins", .type = kInt, .access = Access::kInternal},
@@ -135,12 +148,15 @@ constexpr FieldSpec kSessionFields[] = {
 constexpr FieldSpec kApiTokenFields[] = {
     Id(),
     {.name = "name", .type = kString, .required = true, .max = 200},
-    {.name = "expires_in_days", .type = kInt, .access = Access::kWriteOnly, .stored = false,
-     .min = 1, .max = 3650},
+    {.name = "expires_in_days",
+     .type = kInt,
+     .access = Access::kWriteOnly,
+     .stored = false,
+     .min = 1,
+     .max = 3650},
     {.name = "token_hash", .type = kString, .access = Access::kInternal},
     {.name = "user_id", .type = kInt, .access = RO},
     {.name = "expires_at", .type = kTimestamp, .access = RO},
-    {.name = "last_used_at", .type = kTimestamp, .access = RO},
     Created(),
 };
 
@@ -165,13 +181,13 @@ const ResourceSpec kApiTokens{"api_tokens", "API token", kApiTokenFields, {}};
 
 std::span<const ResourceSpec* const> ApiResources() {
   static constexpr std::array<const ResourceSpec*, 5> kAll = {&kOrgs, &kSystems, &kAssets,
-                                                             &kContacts, &kUsers};
+                                                              &kContacts, &kUsers};
   return kAll;
 }
 
 const ResourceSpec* FindResource(std::string_view name) {
-  for (const ResourceSpec* r : {&kOrgs, &kSystems, &kAssets, &kContacts, &kUsers, &kAudit,
-                                &kSessions, &kApiTokens}) {
+  for (const ResourceSpec* r :
+       {&kOrgs, &kSystems, &kAssets, &kContacts, &kUsers, &kAudit, &kSessions, &kApiTokens}) {
     if (r->name == name) return r;
   }
   return nullptr;

@@ -90,16 +90,25 @@ Status Access::CheckWrite(const domain::ResourceSpec& spec) const {
   return PermissionDenied("your role can only read");
 }
 
+namespace {
+
+std::optional<int64_t> OrgOf(const store::Json& record, std::string_view field) {
+  if (field.empty()) return std::nullopt;
+  auto it = record.find(field);
+  if (it == record.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int64_t>();
+}
+
+}  // namespace
+
 bool Access::SeesRecord(const domain::ResourceSpec& spec, const store::Json& record) const {
+  return OwnsRecord(spec, record) ||
+         (!spec.also_visible_via.empty() && SeesOrg(OrgOf(record, spec.also_visible_via)));
+}
+
+bool Access::OwnsRecord(const domain::ResourceSpec& spec, const store::Json& record) const {
   if (!visible_list_) return true;
-  auto org_of = [&](std::string_view field) -> std::optional<int64_t> {
-    if (field.empty()) return std::nullopt;
-    auto it = record.find(field);
-    if (it == record.end() || !it->is_number_integer()) return std::nullopt;
-    return it->get<int64_t>();
-  };
-  return SeesOrg(org_of(spec.scope_field)) ||
-         (!spec.also_visible_via.empty() && SeesOrg(org_of(spec.also_visible_via)));
+  return SeesOrg(OrgOf(record, spec.scope_field));
 }
 
 }  // namespace vigil::server

@@ -64,6 +64,9 @@ class Access {
   Status CheckWrite(const domain::ResourceSpec& spec) const;
   // Is `record` (stored form) visible? Uses the spec's scope and also_visible_via fields.
   bool SeesRecord(const domain::ResourceSpec& spec, const store::Json& record) const;
+  // Is `record` inside the principal's subtree by its scope field alone? Only such records may be
+  // changed: also_visible_via grants reading, not writing.
+  bool OwnsRecord(const domain::ResourceSpec& spec, const store::Json& record) const;
 
   const Principal& who() const { return who_; }
   const OrgTree& tree() const { return tree_; }

@@ -12,7 +12,10 @@ namespace {
 //    └─ 3
 // 5 (another root)
 OrgTree Tree() {
-  return OrgTree({{1, std::nullopt, "tỉnh"}, {2, 1, "sở"}, {3, 1, "xã"}, {4, 2, "trung tâm"},
+  return OrgTree({{1, std::nullopt, "tỉnh"},
+                  {2, 1, "sở"},
+                  {3, 1, "xã"},
+                  {4, 2, "trung tâm"},
                   {5, std::nullopt, "khác"}});
 }
 
@@ -55,8 +58,10 @@ TEST(Access, RolesDecideWrites) {
 
 TEST(Router, LiteralSegmentsBeatParameters) {
   Router r;
-  r.Add("GET", "/api/v1/assets/{id}", {"one"}, [](Call&) -> Result<http::Response> { return http::Response{}; });
-  r.Add("GET", "/api/v1/assets/export.csv", {"export"}, [](Call&) -> Result<http::Response> { return http::Response{}; });
+  r.Add("GET", "/api/v1/assets/{id}", {"one"},
+        [](Call&) -> Result<http::Response> { return http::Response{}; });
+  r.Add("GET", "/api/v1/assets/export.csv", {"export"},
+        [](Call&) -> Result<http::Response> { return http::Response{}; });
   auto m = r.Find("GET", "/api/v1/assets/export.csv");
   ASSERT_NE(m.route, nullptr);
   EXPECT_EQ(m.route->doc.summary, "export");

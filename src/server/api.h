@@ -13,7 +13,7 @@ namespace vigil::server {
 struct ApiSettings {
   domain::AssessmentPolicy assessment;
   std::chrono::hours session_lifetime{12};
-  int lockout_failures = 5;                   // consecutive failures that lock an account
+  int lockout_failures = 5;  // consecutive failures that lock an account
   std::chrono::minutes lockout_duration{15};
   auth::RateLimiter* login_limiter = nullptr;  // per client address; not owned
 };

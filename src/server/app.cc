@@ -71,8 +71,12 @@ http::Response App::HandleApi(const http::Request& req) const {
   Router::Match match = router_.Find(req.method, req.path);
   if (!match.route) {
     if (match.path_known) {
-      return ErrorResponse(Status(StatusCode::kInvalidArgument,
-                                  "method " + req.method + " is not allowed here"));
+      http::Response r = JsonResponse(
+          405, {{"error",
+                 {{"code", "method_not_allowed"},
+                  {"message", "method " + req.method + " is not allowed on " + req.path}}}});
+      r.SetHeader("Allow", router_.AllowedMethods(req.path));
+      return r;
     }
     return ErrorResponse(NotFound("no such endpoint: " + req.path));
   }

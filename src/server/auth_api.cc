@@ -78,7 +78,8 @@ Result<http::Response> Login(Call& call, const ApiSettings& s) {
   if (!auth::VerifyPassword((*user)["password_hash"].get<std::string>(), password) ||
       (*user)["disabled"] == true) {
     int64_t failures = (*user)["failed_logins"].is_number_integer()
-                           ? (*user)["failed_logins"].get<int64_t>() + 1 : 1;
+                           ? (*user)["failed_logins"].get<int64_t>() + 1
+                           : 1;
     Json changes = {{"failed_logins", failures}};
     if (failures >= s.lockout_failures) {
       changes = {{"failed_logins", 0},
@@ -95,20 +96,21 @@ Result<http::Response> Login(Call& call, const ApiSettings& s) {
   std::string token = auth::NewToken(kSessionPrefix);
   std::string csrf = auth::NewToken("");
   std::string expires = FormatTimestamp(Clock::now() + s.session_lifetime);
-  VIGIL_RETURN_IF_ERROR(call.tx.Insert(domain::kSessions, {{"token_hash", auth::TokenDigest(token)},
-                                                           {"csrf_token", csrf},
-                                                           {"user_id", id},
-                                                           {"expires_at", expires}}).status());
+  VIGIL_RETURN_IF_ERROR(call.tx
+                            .Insert(domain::kSessions, {{"token_hash", auth::TokenDigest(token)},
+                                                        {"csrf_token", csrf},
+                                                        {"user_id", id},
+                                                        {"expires_at", expires}})
+                            .status());
   VIGIL_RETURN_IF_ERROR(RecordAudit(call, "login", "session", std::nullopt,
                                     (*user)["org_id"].is_number_integer()
                                         ? std::optional<int64_t>((*user)["org_id"].get<int64_t>())
                                         : std::nullopt,
                                     nullptr, nullptr, username, id));
   int64_t max_age = std::chrono::duration_cast<seconds>(s.session_lifetime).count();
-  http::Response r = JsonResponse(200, {{"token", token},
-                                        {"csrf_token", csrf},
-                                        {"expires_at", expires},
-                                        {"user", UserView(*user)}});
+  http::Response r = JsonResponse(
+      200,
+      {{"token", token}, {"csrf_token", csrf}, {"expires_at", expires}, {"user", UserView(*user)}});
   r.SetHeader("Set-Cookie", Cookie(kSessionCookie, token, true, call.req.tls, max_age));
   r.SetHeader("Set-Cookie", Cookie(kCsrfCookie, csrf, false, call.req.tls, max_age));
   return r;
@@ -116,8 +118,10 @@ Result<http::Response> Login(Call& call, const ApiSettings& s) {
 
 Result<http::Response> Logout(Call& call) {
   std::string token;
-  if (auto h = call.req.Header("authorization")) token = std::string(h->substr(7));
-  else if (auto c = call.req.Cookie(kSessionCookie)) token = *c;
+  if (auto h = call.req.Header("authorization"))
+    token = std::string(h->substr(7));
+  else if (auto c = call.req.Cookie(kSessionCookie))
+    token = *c;
   if (token.starts_with(kSessionPrefix)) {
     VIGIL_RETURN_IF_ERROR(
         call.tx.DeleteWhere(domain::kSessions, "token_hash", auth::TokenDigest(token)).status());
@@ -138,6 +142,34 @@ Result<http::Response> Me(Call& call) {
   return JsonResponse(200, out);
 }
 
+// Changes the caller's own password; every session of the account ends, including this one.
+Result<http::Response> ChangePassword(Call& call) {
+  VIGIL_ASSIGN_OR_RETURN(Json body, ParseJsonBody(call.req));
+  if (!body.is_object()) return InvalidArgument("expected a JSON object");
+  for (const char* key : {"current_password", "new_password"}) {
+    if (!body.contains(key) || !body[key].is_string()) return InvalidArgument("is required", key);
+  }
+  if (body.size() != 2) return InvalidArgument("only current_password and new_password are allowed");
+  VIGIL_ASSIGN_OR_RETURN(auto user, call.tx.Get(domain::kUsers, call.who->user_id));
+  if (!user || !auth::VerifyPassword((*user)["password_hash"].get<std::string>(),
+                                     body["current_password"].get<std::string>())) {
+    return Status(StatusCode::kPermissionDenied, "the current password is wrong",
+                  "current_password");
+  }
+  std::string password = body["new_password"];
+  if (Status policy = auth::CheckPasswordPolicy(password); !policy.ok()) {
+    return InvalidArgument(policy.message(), "new_password");
+  }
+  VIGIL_ASSIGN_OR_RETURN(std::string hash, auth::HashPassword(password));
+  VIGIL_RETURN_IF_ERROR(call.tx.Update(domain::kUsers, call.who->user_id,
+                                       {{"password_hash", hash}, {"failed_logins", 0}}));
+  VIGIL_RETURN_IF_ERROR(
+      call.tx.DeleteWhere(domain::kSessions, "user_id", call.who->user_id).status());
+  VIGIL_RETURN_IF_ERROR(RecordAudit(call, "change_password", "users", call.who->user_id,
+                                    call.who->scope_root, nullptr, nullptr));
+  return http::Response{204, {}, ""};
+}
+
 Result<http::Response> ListTokens(Call& call) {
   store::ListQuery q;
   q.equals = {{"user_id", call.who->user_id}};
@@ -150,10 +182,11 @@ Result<http::Response> ListTokens(Call& call) {
 
 Result<http::Response> CreateToken(Call& call) {
   VIGIL_ASSIGN_OR_RETURN(Json body, ParseJsonBody(call.req));
-  VIGIL_ASSIGN_OR_RETURN(Json record, domain::DecodeRecord(domain::kApiTokens, body,
-                                                           domain::DecodeMode::kCreate));
+  VIGIL_ASSIGN_OR_RETURN(
+      Json record, domain::DecodeRecord(domain::kApiTokens, body, domain::DecodeMode::kCreate));
   int64_t days = record.value("expires_in_days", Json(90)).is_number_integer()
-                     ? record.value("expires_in_days", Json(90)).get<int64_t>() : 90;
+                     ? record.value("expires_in_days", Json(90)).get<int64_t>()
+                     : 90;
   std::string token = auth::NewToken(kApiTokenPrefix);
   Json stored = {{"name", record["name"]},
                  {"token_hash", auth::TokenDigest(token)},
@@ -162,8 +195,7 @@ Result<http::Response> CreateToken(Call& call) {
   VIGIL_ASSIGN_OR_RETURN(int64_t id, call.tx.Insert(domain::kApiTokens, stored));
   stored["id"] = id;
   Json view = domain::PublicView(domain::kApiTokens, stored);
-  VIGIL_RETURN_IF_ERROR(
-      RecordAudit(call, "create", "api_tokens", id, std::nullopt, nullptr, view));
+  VIGIL_RETURN_IF_ERROR(RecordAudit(call, "create", "api_tokens", id, std::nullopt, nullptr, view));
   view["token"] = token;  // shown once
   return JsonResponse(201, view);
 }
@@ -188,11 +220,14 @@ void AddAuthRoutes(Router& router, const ApiSettings& settings) {
   router.Add("POST", "/api/v1/auth/login", login, [s](Call& c) { return Login(c, *s); });
   router.Add("POST", "/api/v1/auth/logout", {"End the current session", "auth"}, Logout);
   router.Add("GET", "/api/v1/auth/me", {"The current user", "auth"}, Me);
+  RouteDoc password{"Change your own password (ends all your sessions)", "auth"};
+  password.request_type = "application/json";
+  router.Add("POST", "/api/v1/auth/password", password, ChangePassword);
   router.Add("GET", "/api/v1/tokens", {"Your API tokens", "auth"}, ListTokens);
-  router.Add("POST", "/api/v1/tokens",
-             {"Create an API token (shown once)", "auth", RouteKind::kOther, nullptr,
-              "application/json"},
-             CreateToken);
+  router.Add(
+      "POST", "/api/v1/tokens",
+      {"Create an API token (shown once)", "auth", RouteKind::kOther, nullptr, "application/json"},
+      CreateToken);
   router.Add("DELETE", "/api/v1/tokens/{id}", {"Revoke one of your API tokens", "auth"},
              DeleteToken);
 }

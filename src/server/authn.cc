@@ -7,9 +7,7 @@
 namespace vigil::server {
 namespace {
 
-Status Unauthenticated(std::string msg) {
-  return {StatusCode::kUnauthenticated, std::move(msg)};
-}
+Status Unauthenticated(std::string msg) { return {StatusCode::kUnauthenticated, std::move(msg)}; }
 
 bool Expired(const store::Json& record) {
   auto it = record.find("expires_at");
@@ -45,7 +43,8 @@ Result<Principal> Authenticate(const http::Request& req, store::Transaction& tx)
   if (via_cookie && !is_session) return Unauthenticated("unknown session");
   const domain::ResourceSpec& spec = is_session ? domain::kSessions : domain::kApiTokens;
   VIGIL_ASSIGN_OR_RETURN(auto cred, tx.FindBy(spec, "token_hash", auth::TokenDigest(token)));
-  if (!cred || Expired(*cred)) return Unauthenticated("the session or token has expired; log in again");
+  if (!cred || Expired(*cred))
+    return Unauthenticated("the session or token has expired; log in again");
 
   VIGIL_ASSIGN_OR_RETURN(auto user, tx.Get(domain::kUsers, (*cred)["user_id"].get<int64_t>()));
   if (!user || (*user)["disabled"] == true) return Unauthenticated("the account is disabled");

@@ -1,9 +1,9 @@
 #include "server/config.h"
 
+#include <toml++/toml.h>
+
 #include <charconv>
 #include <cstdlib>
-
-#include <toml++/toml.h>
 
 namespace vigil::server {
 namespace {
@@ -89,14 +89,16 @@ Status LoadConfigFile(const std::filesystem::path& file, Config* config) {
     for (size_t i = 0; i < 5; ++i) {
       auto v = (*arr)[i].value<int64_t>();
       if (!v || *v < 1 || *v > 120) {
-        return InvalidArgument("months must be 1–120", file.string() + ": assessment.system_months");
+        return InvalidArgument("months must be 1–120",
+                               file.string() + ": assessment.system_months");
       }
       config->assessment.system_months[i] = static_cast<int>(*v);
     }
   }
   auto mode = ParseTlsMode(tls);
   if (!mode.ok()) return mode.status().Within(file.string() + ": server.tls");
-  if (threads < 1 || threads > 256) return InvalidArgument("must be 1–256", file.string() + ": server.threads");
+  if (threads < 1 || threads > 256)
+    return InvalidArgument("must be 1–256", file.string() + ": server.threads");
   config->tls = *mode;
   config->data_dir = data_dir;
   config->cert_file = cert;

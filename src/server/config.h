@@ -19,7 +19,7 @@ struct Config {
   TlsMode tls = TlsMode::kAuto;
   std::filesystem::path cert_file;  // empty: data_dir/tls/server.crt, generated when missing
   std::filesystem::path key_file;
-  std::filesystem::path web_root;   // empty: looked up beside the executable
+  std::filesystem::path web_root;  // empty: looked up beside the executable
   int threads = 2;
   int session_hours = 12;
   int lockout_failures = 5;

@@ -3,6 +3,8 @@
 // Import is all-or-nothing by default (mode=strict): any bad row and nothing is written. With
 // mode=lenient the good rows are kept and the bad ones reported. Either way every error names
 // the line and the column. A row with an `id` updates that record; without, it creates one.
+#include <algorithm>
+
 #include "core/text.h"
 #include "csv/csv.h"
 #include "domain/record.h"
@@ -20,6 +22,18 @@ struct RowError {
   std::string message;
 };
 
+// The line number in a CsvReader error ("line 12"), or 0.
+size_t LineOf(const Status& s) {
+  std::string_view where = s.where();
+  if (!where.starts_with("line ")) return 0;
+  size_t n = 0;
+  for (char c : where.substr(5)) {
+    if (c < '0' || c > '9') break;
+    n = n * 10 + static_cast<size_t>(c - '0');
+  }
+  return n;
+}
+
 Json ErrorsJson(const std::vector<RowError>& errors) {
   Json out = Json::array();
   for (const auto& e : errors) {
@@ -29,8 +43,8 @@ Json ErrorsJson(const std::vector<RowError>& errors) {
 }
 
 // Builds the JSON body for one CSV row; `org_code` is resolved to org_id.
-Result<Json> RowToBody(Call& call, const ResourceSpec& spec, const std::vector<std::string>& columns,
-                       const CsvRecord& rec) {
+Result<Json> RowToBody(Call& call, const ResourceSpec& spec,
+                       const std::vector<std::string>& columns, const CsvRecord& rec) {
   if (rec.fields.size() != columns.size()) {
     return InvalidArgument("expected " + std::to_string(columns.size()) + " columns, found " +
                            std::to_string(rec.fields.size()));
@@ -77,13 +91,17 @@ Result<http::Response> Import(Call& call, const ResourceSpec& spec) {
     }
     columns.push_back(name);
   }
+  if (std::count(columns.begin(), columns.end(), "org_id") &&
+      std::count(columns.begin(), columns.end(), "org_code")) {
+    return InvalidArgument("give either org_id or org_code, not both", "line 1: org_code");
+  }
 
   std::vector<RowError> errors;
   int64_t created = 0, updated = 0;
   while (true) {
     auto next = reader.Next();
     if (!next.ok()) {  // a broken file: stop here whatever the mode
-      errors.push_back({0, "", next.status().where() + ": " + next.status().message()});
+      errors.push_back({LineOf(next.status()), "", next.status().message()});
       break;
     }
     if (!*next) break;
@@ -116,8 +134,8 @@ Result<http::Response> Import(Call& call, const ResourceSpec& spec) {
   }
   bool rejected = mode == "strict" && !errors.empty();
   if (rejected) created = updated = 0;
-  Json out = {{"created", created}, {"updated", updated}, {"errors", ErrorsJson(errors)},
-              {"mode", mode}};
+  Json out = {
+      {"created", created}, {"updated", updated}, {"errors", ErrorsJson(errors)}, {"mode", mode}};
   if (rejected) {
     out["error"] = {{"code", "invalid_argument"},
                     {"message", std::to_string(errors.size()) +
@@ -147,8 +165,7 @@ Result<http::Response> Export(Call& call, const ResourceSpec& spec) {
     writer.WriteRow(row);
   }
   http::Response r = http::Response::Text(200, std::move(out), "text/csv; charset=utf-8");
-  r.SetHeader("Content-Disposition",
-              "attachment; filename=\"" + std::string(spec.name) + ".csv\"");
+  r.SetHeader("Content-Disposition", "attachment; filename=\"" + std::string(spec.name) + ".csv\"");
   return r;
 }
 

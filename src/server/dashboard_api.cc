@@ -43,7 +43,8 @@ Result<http::Response> Dashboard(Call& call, const ApiSettings& s) {
   contacts.equals = {{"on_call", true}};
   VIGIL_ASSIGN_OR_RETURN(store::ListPage on_call, call.tx.List(domain::kContacts, contacts));
   Json on_call_json = Json::array();
-  for (const Json& c : on_call.items) on_call_json.push_back(PresentRecord(domain::kContacts, c, s));
+  for (const Json& c : on_call.items)
+    on_call_json.push_back(PresentRecord(domain::kContacts, c, s));
   out["on_call"] = on_call_json;
 
   // Assessments due within 90 days or overdue, soonest first.
@@ -75,10 +76,10 @@ Result<http::Response> Dashboard(Call& call, const ApiSettings& s) {
 
 void AddDashboardRoutes(Router& router, const ApiSettings& settings) {
   const ApiSettings* s = &settings;
-  router.Add("GET", "/api/v1/dashboard",
-             {"Summary of an organisation's subtree (org_id; default: all you can see)",
-              "dashboard"},
-             [s](Call& c) { return Dashboard(c, *s); });
+  router.Add(
+      "GET", "/api/v1/dashboard",
+      {"Summary of an organisation's subtree (org_id; default: all you can see)", "dashboard"},
+      [s](Call& c) { return Dashboard(c, *s); });
 }
 
 }  // namespace vigil::server

@@ -2,10 +2,9 @@
 // {"error": {"code": "...", "message": "...", "field": "..."}}.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "http/message.h"

@@ -14,23 +14,55 @@ Json FieldSchema(const FieldSpec& f) {
   Json s;
   auto list_of = [](Json item) { return Json{{"type", "array"}, {"items", std::move(item)}}; };
   switch (f.type) {
-    case FieldType::kInt: s = {{"type", "integer"}, {"format", "int64"}};
-      if (f.max > f.min) { s["minimum"] = f.min; s["maximum"] = f.max; }
+    case FieldType::kInt:
+      s = {{"type", "integer"}, {"format", "int64"}};
+      if (f.max > f.min) {
+        s["minimum"] = f.min;
+        s["maximum"] = f.max;
+      }
       break;
-    case FieldType::kRef: s = {{"type", "integer"}, {"format", "int64"},
-                               {"description", "id of a record in " + std::string(f.ref)}}; break;
-    case FieldType::kBool: s = {{"type", "boolean"}}; break;
-    case FieldType::kDate: s = {{"type", "string"}, {"format", "date"}}; break;
-    case FieldType::kTimestamp: s = {{"type", "string"}, {"format", "date-time"}}; break;
-    case FieldType::kEnum: s = {{"type", "string"}, {"enum", Json(std::vector<std::string>(f.values.begin(), f.values.end()))}}; break;
-    case FieldType::kEnumList: s = list_of({{"type", "string"}, {"enum", Json(std::vector<std::string>(f.values.begin(), f.values.end()))}}); break;
-    case FieldType::kIpList: s = list_of({{"type", "string"}, {"description", "IPv4 or IPv6 address"}}); break;
-    case FieldType::kCidrList: s = list_of({{"type", "string"}, {"description", "CIDR network"}}); break;
-    case FieldType::kRefList: s = list_of({{"type", "integer"}, {"format", "int64"}}); break;
-    case FieldType::kMac: s = {{"type", "string"}, {"pattern", "^([0-9a-f]{2}:){5}[0-9a-f]{2}$"}}; break;
-    case FieldType::kEmail: s = {{"type", "string"}, {"format", "email"}}; break;
-    case FieldType::kJson: s = Json::object(); break;
-    default: s = {{"type", "string"}};
+    case FieldType::kRef:
+      s = {{"type", "integer"},
+           {"format", "int64"},
+           {"description", "id of a record in " + std::string(f.ref)}};
+      break;
+    case FieldType::kBool:
+      s = {{"type", "boolean"}};
+      break;
+    case FieldType::kDate:
+      s = {{"type", "string"}, {"format", "date"}};
+      break;
+    case FieldType::kTimestamp:
+      s = {{"type", "string"}, {"format", "date-time"}};
+      break;
+    case FieldType::kEnum:
+      s = {{"type", "string"},
+           {"enum", Json(std::vector<std::string>(f.values.begin(), f.values.end()))}};
+      break;
+    case FieldType::kEnumList:
+      s = list_of({{"type", "string"},
+                   {"enum", Json(std::vector<std::string>(f.values.begin(), f.values.end()))}});
+      break;
+    case FieldType::kIpList:
+      s = list_of({{"type", "string"}, {"description", "IPv4 or IPv6 address"}});
+      break;
+    case FieldType::kCidrList:
+      s = list_of({{"type", "string"}, {"description", "CIDR network"}});
+      break;
+    case FieldType::kRefList:
+      s = list_of({{"type", "integer"}, {"format", "int64"}});
+      break;
+    case FieldType::kMac:
+      s = {{"type", "string"}, {"pattern", "^([0-9a-f]{2}:){5}[0-9a-f]{2}$"}};
+      break;
+    case FieldType::kEmail:
+      s = {{"type", "string"}, {"format", "email"}};
+      break;
+    case FieldType::kJson:
+      s = Json::object();
+      break;
+    default:
+      s = {{"type", "string"}};
       if (f.max > 0) s["maxLength"] = f.max;
   }
   if (f.access == Access::kReadOnly) s["readOnly"] = true;
@@ -52,17 +84,19 @@ Json ResourceSchema(const domain::ResourceSpec& spec) {
   return s;
 }
 
-Json Ref(std::string_view name) {
-  return {{"$ref", "#/components/schemas/" + std::string(name)}};
-}
+Json Ref(std::string_view name) { return {{"$ref", "#/components/schemas/" + std::string(name)}}; }
 
 Json Document(const Router& router) {
   Json paths = Json::object();
-  Json schemas = {{"Error", {{"type", "object"},
-                             {"properties", {{"error", {{"type", "object"},
-                                                        {"properties", {{"code", {{"type", "string"}}},
-                                                                        {"message", {{"type", "string"}}},
-                                                                        {"field", {{"type", "string"}}}}}}}}}}}};
+  Json schemas = {{"Error",
+                   {{"type", "object"},
+                    {"properties",
+                     {{"error",
+                       {{"type", "object"},
+                        {"properties",
+                         {{"code", {{"type", "string"}}},
+                          {"message", {{"type", "string"}}},
+                          {"field", {{"type", "string"}}}}}}}}}}}};
   Json error_response = {{"description", "Error"},
                          {"content", {{"application/json", {{"schema", Ref("Error")}}}}}};
   for (const auto& route : router.routes()) {
@@ -71,8 +105,10 @@ Json Document(const Router& router) {
     Json params = Json::array();
     for (const std::string& seg : route->segments) {
       if (seg.front() == '{') {
-        params.push_back({{"name", seg.substr(1, seg.size() - 2)}, {"in", "path"},
-                          {"required", true}, {"schema", {{"type", "integer"}}}});
+        params.push_back({{"name", seg.substr(1, seg.size() - 2)},
+                          {"in", "path"},
+                          {"required", true},
+                          {"schema", {{"type", "integer"}}}});
       }
     }
     Json item_schema = d.resource ? Ref(d.resource->name) : Json{{"type", "object"}};
@@ -94,18 +130,21 @@ Json Document(const Router& router) {
     Json ok_schema = item_schema;
     if (d.kind == RouteKind::kList) {
       ok_schema = {{"type", "object"},
-                   {"properties", {{"items", {{"type", "array"}, {"items", item_schema}}},
-                                   {"total", {{"type", "integer"}}},
-                                   {"limit", {{"type", "integer"}}},
-                                   {"offset", {{"type", "integer"}}}}}};
+                   {"properties",
+                    {{"items", {{"type", "array"}, {"items", item_schema}}},
+                     {"total", {{"type", "integer"}}},
+                     {"limit", {{"type", "integer"}}},
+                     {"offset", {{"type", "integer"}}}}}};
     }
-    std::string ok_code = d.kind == RouteKind::kCreate ? "201"
-                          : d.kind == RouteKind::kDelete ? "204" : "200";
+    std::string ok_code = d.kind == RouteKind::kCreate   ? "201"
+                          : d.kind == RouteKind::kDelete ? "204"
+                                                         : "200";
     Json ok = {{"description", "Success"}};
     if (d.kind != RouteKind::kDelete) {
-      ok["content"] = {{d.response_type, {{"schema", d.response_type == "application/json"
-                                                          ? ok_schema
-                                                          : Json{{"type", "string"}}}}}};
+      ok["content"] = {
+          {d.response_type,
+           {{"schema",
+             d.response_type == "application/json" ? ok_schema : Json{{"type", "string"}}}}}};
     }
     op["responses"] = {{ok_code, ok}, {"4XX", error_response}};
     if (d.public_route) op["security"] = Json::array();
@@ -119,8 +158,10 @@ Json Document(const Router& router) {
   schemas["audit"] = ResourceSchema(domain::kAudit);
   return {
       {"openapi", "3.0.3"},
-      {"info", {{"title", "Vigil API"}, {"version", "1"},
-                {"description", "Security operations for Vietnamese state bodies. See docs/API.md."}}},
+      {"info",
+       {{"title", "Vigil API"},
+        {"version", "1"},
+        {"description", "Security operations for Vietnamese state bodies. See docs/API.md."}}},
       {"paths", paths},
       {"components",
        {{"schemas", schemas},

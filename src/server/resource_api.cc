@@ -32,11 +32,15 @@ std::optional<std::chrono::year_month_day> DateField(const Json& record, std::st
 
 // Each referenced organisation or system must exist and be visible to the caller; unknown and
 // invisible look the same, so nothing leaks across scopes.
-Status CheckReferences(Call& call, const ResourceSpec& spec, const Json& merged) {
+// On update only the references that change are checked, so a unit can still edit its asset that
+// an administrator linked to a provincial system it cannot see.
+Status CheckReferences(Call& call, const ResourceSpec& spec, const Json& changes,
+                       const Json* existing) {
   for (const FieldSpec& f : spec.fields) {
     if (f.type != FieldType::kRef && f.type != FieldType::kRefList) continue;
-    auto it = merged.find(f.name);
-    if (it == merged.end() || it->is_null()) continue;
+    auto it = changes.find(f.name);
+    if (it == changes.end() || it->is_null()) continue;
+    if (existing && existing->contains(f.name) && (*existing)[f.name] == *it) continue;
     Json ids = it->is_array() ? *it : Json::array({*it});
     for (size_t i = 0; i < ids.size(); ++i) {
       int64_t id = ids[i].get<int64_t>();
@@ -50,8 +54,8 @@ Status CheckReferences(Call& call, const ResourceSpec& spec, const Json& merged)
         const ResourceSpec* target = domain::FindResource(f.ref);
         VIGIL_ASSIGN_OR_RETURN(auto found, call.tx.Get(*target, id));
         if (!found || !call.access->SeesRecord(*target, *found)) {
-          return InvalidArgument("no such " + std::string(target->singular) + ": " +
-                                     std::to_string(id), where);
+          return InvalidArgument(
+              "no such " + std::string(target->singular) + ": " + std::to_string(id), where);
         }
       }
     }
@@ -68,8 +72,8 @@ Status CheckOrgChange(Call& call, const Json& merged, const Json* existing) {
   bool moves = existing == nullptr || parent != old_parent;
   if (!moves) return Status::Ok();
   if (who.role == Role::kUnitOfficer) {
-    return Status(StatusCode::kPermissionDenied,
-                  "a unit officer cannot add or move organisations", "parent_id");
+    return Status(StatusCode::kPermissionDenied, "a unit officer cannot add or move organisations",
+                  "parent_id");
   }
   if (!parent && who.scope_root) {
     return Status(StatusCode::kPermissionDenied,
@@ -124,8 +128,10 @@ Result<Json> Page(Call& call, const ResourceSpec& spec, const ApiSettings& setti
     items.push_back(PresentRecord(spec, page.items[i], settings));
   }
   Json out = {{"items", std::move(items)}, {"limit", limit}, {"offset", query.offset}};
-  if (page.total) out["total"] = *page.total;
-  else out["has_more"] = static_cast<int64_t>(page.items.size()) > limit;
+  if (page.total)
+    out["total"] = *page.total;
+  else
+    out["has_more"] = static_cast<int64_t>(page.items.size()) > limit;
   return out;
 }
 
@@ -137,9 +143,19 @@ Result<Json> VisibleRecord(Call& call, const ResourceSpec& spec, int64_t id) {
   return *found;
 }
 
+// The record for a change: visible (else 404) and owned by the caller's subtree (else 403).
+Result<Json> ChangeableRecord(Call& call, const ResourceSpec& spec, int64_t id) {
+  VIGIL_ASSIGN_OR_RETURN(Json existing, VisibleRecord(call, spec, id));
+  if (!call.access->OwnsRecord(spec, existing)) {
+    return PermissionDenied("you may read this " + std::string(spec.singular) +
+                            " but only its owner's organisation may change it");
+  }
+  return existing;
+}
+
 Status DeleteRecord(Call& call, const ResourceSpec& spec, int64_t id, const ApiSettings& s) {
   VIGIL_RETURN_IF_ERROR(call.access->CheckWrite(spec));
-  VIGIL_ASSIGN_OR_RETURN(Json existing, VisibleRecord(call, spec, id));
+  VIGIL_ASSIGN_OR_RETURN(Json existing, ChangeableRecord(call, spec, id));
   if (&spec == &domain::kOrgs) {
     if (call.who->role == Role::kUnitOfficer) {
       return PermissionDenied("a unit officer cannot delete organisations");
@@ -160,8 +176,8 @@ Status DeleteRecord(Call& call, const ResourceSpec& spec, int64_t id, const ApiS
     }
   }
   VIGIL_RETURN_IF_ERROR(call.tx.Delete(spec, id));
-  std::optional<int64_t> org = spec.scope_field.empty() ? std::nullopt
-                                                        : IntField(existing, spec.scope_field);
+  std::optional<int64_t> org =
+      spec.scope_field.empty() ? std::nullopt : IntField(existing, spec.scope_field);
   return RecordAudit(call, "delete", spec.name, id, org, PresentRecord(spec, existing, s), nullptr);
 }
 
@@ -214,7 +230,8 @@ Result<store::ListQuery> ListQueryFor(Call& call, const ResourceSpec& spec) {
       bool is_list = f->type == FieldType::kIpList || f->type == FieldType::kCidrList ||
                      f->type == FieldType::kRefList || f->type == FieldType::kEnumList;
       domain::FieldSpec scalar = *f;
-      if (is_list) scalar.type = f->type == FieldType::kRefList ? FieldType::kInt : FieldType::kString;
+      if (is_list)
+        scalar.type = f->type == FieldType::kRefList ? FieldType::kInt : FieldType::kString;
       scalar.required = false;
       scalar.min = INT64_MIN;
       scalar.max = f->type == FieldType::kRefList || f->type == FieldType::kInt ? INT64_MAX : 1000;
@@ -241,39 +258,44 @@ Result<Json> CreateRecord(Call& call, const ResourceSpec& spec, Json record,
   VIGIL_RETURN_IF_ERROR(call.access->CheckWrite(spec));
   if (&spec == &domain::kUsers) VIGIL_RETURN_IF_ERROR(PrepareUser(call, record, nullptr));
   if (&spec == &domain::kOrgs) VIGIL_RETURN_IF_ERROR(CheckOrgChange(call, record, nullptr));
-  VIGIL_RETURN_IF_ERROR(CheckReferences(call, spec, record));
+  VIGIL_RETURN_IF_ERROR(CheckReferences(call, spec, record, nullptr));
+  if (&spec != &domain::kOrgs && !call.access->OwnsRecord(spec, record)) {
+    return Status(StatusCode::kPermissionDenied, "outside your organisations",
+                  std::string(spec.scope_field));
+  }
   VIGIL_ASSIGN_OR_RETURN(int64_t id, call.tx.Insert(spec, record));
   VIGIL_ASSIGN_OR_RETURN(auto stored, call.tx.Get(spec, id));
-  std::optional<int64_t> org = &spec == &domain::kOrgs ? std::optional<int64_t>(id)
-                                                       : IntField(*stored, spec.scope_field);
-  VIGIL_RETURN_IF_ERROR(RecordAudit(call, action, spec.name, id, org, nullptr,
-                                    domain::PublicView(spec, *stored)));
+  std::optional<int64_t> org =
+      &spec == &domain::kOrgs ? std::optional<int64_t>(id) : IntField(*stored, spec.scope_field);
+  VIGIL_RETURN_IF_ERROR(
+      RecordAudit(call, action, spec.name, id, org, nullptr, domain::PublicView(spec, *stored)));
   return *stored;
 }
 
 Result<Json> UpdateRecord(Call& call, const ResourceSpec& spec, int64_t id, Json changes,
                           std::string_view action) {
   VIGIL_RETURN_IF_ERROR(call.access->CheckWrite(spec));
-  VIGIL_ASSIGN_OR_RETURN(Json existing, VisibleRecord(call, spec, id));
+  VIGIL_ASSIGN_OR_RETURN(Json existing, ChangeableRecord(call, spec, id));
   if (&spec == &domain::kUsers) {
     VIGIL_RETURN_IF_ERROR(PrepareUser(call, changes, &existing));
     bool revoke = changes.contains("password_hash") ||
                   (changes.contains("disabled") && changes["disabled"] == true);
-    if (revoke) VIGIL_RETURN_IF_ERROR(call.tx.DeleteWhere(domain::kSessions, "user_id", id).status());
+    if (revoke)
+      VIGIL_RETURN_IF_ERROR(call.tx.DeleteWhere(domain::kSessions, "user_id", id).status());
   }
   Json merged = existing;
   merged.update(changes);
   if (&spec == &domain::kOrgs) VIGIL_RETURN_IF_ERROR(CheckOrgChange(call, merged, &existing));
-  VIGIL_RETURN_IF_ERROR(CheckReferences(call, spec, merged));
-  if (!call.access->SeesRecord(spec, merged)) {
+  VIGIL_RETURN_IF_ERROR(CheckReferences(call, spec, changes, &existing));
+  if (!call.access->OwnsRecord(spec, merged)) {
     return Status(StatusCode::kPermissionDenied,
                   "this change would move the record outside your organisations",
                   std::string(spec.scope_field));
   }
   VIGIL_RETURN_IF_ERROR(call.tx.Update(spec, id, changes));
   VIGIL_ASSIGN_OR_RETURN(auto stored, call.tx.Get(spec, id));
-  std::optional<int64_t> org = &spec == &domain::kOrgs ? std::optional<int64_t>(id)
-                                                       : IntField(*stored, spec.scope_field);
+  std::optional<int64_t> org =
+      &spec == &domain::kOrgs ? std::optional<int64_t>(id) : IntField(*stored, spec.scope_field);
   VIGIL_RETURN_IF_ERROR(RecordAudit(call, action, spec.name, id, org,
                                     domain::PublicView(spec, existing),
                                     domain::PublicView(spec, *stored)));
@@ -293,13 +315,12 @@ void AddResourceRoutes(Router& router, const ApiSettings& settings) {
                  VIGIL_ASSIGN_OR_RETURN(Json page, Page(call, spec, *s));
                  return JsonResponse(200, page);
                });
-    router.Add("POST", base,
-               {"Create " + one, tag, RouteKind::kCreate, &spec, "application/json"},
+    router.Add("POST", base, {"Create " + one, tag, RouteKind::kCreate, &spec, "application/json"},
                [&spec, s](Call& call) -> Result<http::Response> {
                  VIGIL_RETURN_IF_ERROR(call.access->CheckRead(spec));
                  VIGIL_ASSIGN_OR_RETURN(Json body, ParseJsonBody(call.req));
-                 VIGIL_ASSIGN_OR_RETURN(Json record,
-                                        domain::DecodeRecord(spec, body, domain::DecodeMode::kCreate));
+                 VIGIL_ASSIGN_OR_RETURN(
+                     Json record, domain::DecodeRecord(spec, body, domain::DecodeMode::kCreate));
                  VIGIL_ASSIGN_OR_RETURN(Json stored, CreateRecord(call, spec, std::move(record)));
                  return JsonResponse(201, PresentRecord(spec, stored, *s));
                });
@@ -316,9 +337,10 @@ void AddResourceRoutes(Router& router, const ApiSettings& settings) {
                  VIGIL_RETURN_IF_ERROR(call.access->CheckRead(spec));
                  VIGIL_ASSIGN_OR_RETURN(int64_t id, ParseId(call.params["id"], "id"));
                  VIGIL_ASSIGN_OR_RETURN(Json body, ParseJsonBody(call.req));
-                 VIGIL_ASSIGN_OR_RETURN(Json changes,
-                                        domain::DecodeRecord(spec, body, domain::DecodeMode::kPatch));
-                 VIGIL_ASSIGN_OR_RETURN(Json stored, UpdateRecord(call, spec, id, std::move(changes)));
+                 VIGIL_ASSIGN_OR_RETURN(
+                     Json changes, domain::DecodeRecord(spec, body, domain::DecodeMode::kPatch));
+                 VIGIL_ASSIGN_OR_RETURN(Json stored,
+                                        UpdateRecord(call, spec, id, std::move(changes)));
                  return JsonResponse(200, PresentRecord(spec, stored, *s));
                });
     router.Add("DELETE", base + "/{id}", {"Delete " + one, tag, RouteKind::kDelete, &spec},

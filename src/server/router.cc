@@ -27,6 +27,14 @@ void Router::Add(std::string method, std::string pattern, RouteDoc doc, RouteHan
   routes_.push_back(std::move(route));
 }
 
+std::string Router::AllowedMethods(std::string_view path) const {
+  std::string out;
+  for (const auto& r : routes_) {
+    if (Find(r->method, path).route == r.get()) out += (out.empty() ? "" : ", ") + r->method;
+  }
+  return out;
+}
+
 Router::Match Router::Find(std::string_view method, std::string_view path) const {
   // Literal segments win over parameters: /assets/export.csv before /assets/{id}.
   Match best;

@@ -40,7 +40,7 @@ struct RouteDoc {
   std::string tag;
   RouteKind kind = RouteKind::kOther;
   const domain::ResourceSpec* resource = nullptr;  // for generated request/response schemas
-  std::string request_type;   // content type of the request body, "" for none
+  std::string request_type;                        // content type of the request body, "" for none
   std::string response_type = "application/json";
   bool public_route = false;  // no authentication
 };
@@ -63,6 +63,8 @@ class Router {
     bool path_known = false;  // some route has this path (for 405 vs 404)
   };
   Match Find(std::string_view method, std::string_view path) const;
+  // "GET, PATCH, DELETE": the methods some route accepts for this path (for 405 answers).
+  std::string AllowedMethods(std::string_view path) const;
   const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
 
  private:

@@ -4,9 +4,11 @@ namespace vigil::store {
 namespace {
 
 constexpr Migration kMigrations[] = {
+    // Ids are AUTOINCREMENT so that an id is never reused: audit entries keep pointing at one
+    // record for ever.
     {1, "initial schema", R"sql(
 CREATE TABLE orgs (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   parent_id INTEGER REFERENCES orgs(id) ON DELETE RESTRICT,
   name TEXT NOT NULL,
   code TEXT,
@@ -21,7 +23,7 @@ CREATE INDEX orgs_parent ON orgs(parent_id);
 CREATE UNIQUE INDEX orgs_code ON orgs(code) WHERE code IS NOT NULL AND code <> '';
 
 CREATE TABLE systems (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL,
   description TEXT,
   owner_org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE RESTRICT,
@@ -43,7 +45,7 @@ CREATE INDEX systems_owner ON systems(owner_org_id);
 CREATE INDEX systems_operator ON systems(operator_org_id);
 
 CREATE TABLE assets (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   hostname TEXT NOT NULL,
   org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE RESTRICT,
   role TEXT NOT NULL,
@@ -60,7 +62,7 @@ CREATE INDEX assets_org ON assets(org_id);
 CREATE INDEX assets_hostname ON assets(hostname);
 
 CREATE TABLE contacts (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL,
   position TEXT,
   phone TEXT,
@@ -73,7 +75,7 @@ CREATE TABLE contacts (
 CREATE INDEX contacts_org ON contacts(org_id);
 
 CREATE TABLE users (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   username TEXT NOT NULL COLLATE NOCASE UNIQUE,
   display_name TEXT,
   role TEXT NOT NULL,
@@ -88,7 +90,7 @@ CREATE TABLE users (
 );
 
 CREATE TABLE sessions (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   token_hash TEXT NOT NULL UNIQUE,
   csrf_token TEXT NOT NULL,
   user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -97,17 +99,16 @@ CREATE TABLE sessions (
 );
 
 CREATE TABLE api_tokens (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL,
   token_hash TEXT NOT NULL UNIQUE,
   user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   expires_at TEXT,
-  last_used_at TEXT,
   created_at TEXT NOT NULL
 );
 
 CREATE TABLE audit (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   at TEXT NOT NULL,
   actor TEXT,
   actor_id INTEGER,

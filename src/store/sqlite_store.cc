@@ -44,9 +44,9 @@ class Connection {
  public:
   static Result<std::unique_ptr<Connection>> Open(const std::string& path) {
     sqlite3* db = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     auto conn = std::unique_ptr<Connection>(new Connection(db));
     if (rc != SQLITE_OK) {
       return Status(StatusCode::kUnavailable,
@@ -55,8 +55,8 @@ class Connection {
     sqlite3_busy_timeout(db, 10000);
     sqlite3_create_function(db, "vigil_contains", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
                             ContainsFunction, nullptr, nullptr);
-    VIGIL_RETURN_IF_ERROR(conn->Exec(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+    VIGIL_RETURN_IF_ERROR(
+        conn->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
     return conn;
   }
   ~Connection() {
@@ -85,8 +85,8 @@ class Connection {
       return it->second;
     }
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                           &stmt, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                           SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
       return Internal(std::string("database: ") + sqlite3_errmsg(db_) + " in: " + sql);
     }
     cache_.emplace(sql, stmt);
@@ -105,7 +105,8 @@ Status BindJson(sqlite3_stmt* stmt, int index, const FieldSpec* f, const Json& v
     rc = sqlite3_bind_null(stmt, index);
   } else if (f != nullptr && IsJsonColumn(f->type)) {
     std::string text = v.dump();
-    rc = sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    rc = sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()),
+                           SQLITE_TRANSIENT);
   } else if (v.is_boolean()) {
     rc = sqlite3_bind_int(stmt, index, v.get<bool>() ? 1 : 0);
   } else if (v.is_number_integer()) {
@@ -115,7 +116,8 @@ Status BindJson(sqlite3_stmt* stmt, int index, const FieldSpec* f, const Json& v
     rc = sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
   } else {
     std::string text = v.dump();
-    rc = sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    rc = sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()),
+                           SQLITE_TRANSIENT);
   }
   return rc == SQLITE_OK ? Status::Ok() : Internal("database: cannot bind parameter");
 }
@@ -367,7 +369,8 @@ Result<ListPage> SqliteTransaction::List(const ResourceSpec& spec, const ListQue
   ListPage page;
   std::string table = "\"" + std::string(spec.name) + "\"";
   if (query.count_total) {
-    VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn_->Prepare("SELECT COUNT(*) FROM " + table + where));
+    VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                           conn_->Prepare("SELECT COUNT(*) FROM " + table + where));
     VIGIL_RETURN_IF_ERROR(BindAll(stmt, binds));
     int rc = sqlite3_step(stmt);
     if (rc != SQLITE_ROW) return StepError(conn_->db(), rc, spec);
@@ -415,13 +418,16 @@ Result<int64_t> SqliteTransaction::Insert(const ResourceSpec& spec, const Json& 
     } else {
       continue;
     }
-    if (!cols.empty()) { cols += ", "; marks += ", "; }
+    if (!cols.empty()) {
+      cols += ", ";
+      marks += ", ";
+    }
     cols += "\"" + std::string(f->name) + "\"";
     marks += "?";
     binds.emplace_back(f, std::move(value));
   }
-  std::string sql = "INSERT INTO \"" + std::string(spec.name) + "\" (" + cols + ") VALUES (" +
-                    marks + ")";
+  std::string sql =
+      "INSERT INTO \"" + std::string(spec.name) + "\" (" + cols + ") VALUES (" + marks + ")";
   VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn_->Prepare(sql));
   VIGIL_RETURN_IF_ERROR(BindAll(stmt, binds));
   int rc = sqlite3_step(stmt);
@@ -475,8 +481,9 @@ Result<int64_t> SqliteTransaction::DeleteWhere(const ResourceSpec& spec, std::st
   return static_cast<int64_t>(sqlite3_changes(conn_->db()));
 }
 
-Result<std::vector<std::pair<Json, int64_t>>> SqliteTransaction::CountBy(
-    const ResourceSpec& spec, std::string_view field, const ListQuery& query) {
+Result<std::vector<std::pair<Json, int64_t>>> SqliteTransaction::CountBy(const ResourceSpec& spec,
+                                                                         std::string_view field,
+                                                                         const ListQuery& query) {
   const FieldSpec* f = spec.Field(field);
   if (f == nullptr || !f->stored) return Internal("unknown field " + std::string(field));
   std::string where;

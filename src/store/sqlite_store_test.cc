@@ -33,8 +33,9 @@ class SqliteStoreTest : public ::testing::Test {
     return std::move(tx).value();
   }
   int64_t AddOrg(Transaction& tx, const char* name, std::optional<int64_t> parent = {}) {
-    auto id = tx.Insert(domain::kOrgs, {{"name", name}, {"kind", "unit"},
-                                        {"parent_id", parent ? Json(*parent) : Json()}});
+    auto id = tx.Insert(
+        domain::kOrgs,
+        {{"name", name}, {"kind", "unit"}, {"parent_id", parent ? Json(*parent) : Json()}});
     EXPECT_TRUE(id.ok()) << id.status().ToString();
     return *id;
   }
@@ -52,8 +53,8 @@ TEST_F(SqliteStoreTest, MigrationsAppliedOnceAndColumnsMatchSpecs) {
 
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "vigil.db").c_str(), &db), SQLITE_OK);
-  for (const char* name : {"orgs", "systems", "assets", "contacts", "users", "audit", "sessions",
-                           "api_tokens"}) {
+  for (const char* name :
+       {"orgs", "systems", "assets", "contacts", "users", "audit", "sessions", "api_tokens"}) {
     const domain::ResourceSpec* spec = domain::FindResource(name);
     std::set<std::string> columns;
     sqlite3_stmt* stmt = nullptr;
@@ -75,8 +76,11 @@ TEST_F(SqliteStoreTest, MigrationsAppliedOnceAndColumnsMatchSpecs) {
 TEST_F(SqliteStoreTest, CrudRoundTripKeepsTypes) {
   auto tx = Tx();
   int64_t org = AddOrg(*tx, "Sở Y tế");
-  Json asset = {{"hostname", "his-01"}, {"org_id", org}, {"role", "server"},
-                {"ips", {"10.0.0.1", "::1"}}, {"system_ids", Json::array()}};
+  Json asset = {{"hostname", "his-01"},
+                {"org_id", org},
+                {"role", "server"},
+                {"ips", {"10.0.0.1", "::1"}},
+                {"system_ids", Json::array()}};
   auto id = tx->Insert(domain::kAssets, asset);
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   auto got = tx->Get(domain::kAssets, *id);
@@ -113,7 +117,8 @@ TEST_F(SqliteStoreTest, ConstraintsBecomeClearStatuses) {
   ASSERT_TRUE(dup1.ok());
   auto dup2 = tx->Insert(domain::kOrgs, {{"name", "B"}, {"kind", "unit"}, {"code", "X"}});
   EXPECT_EQ(dup2.status().code(), StatusCode::kAlreadyExists);
-  auto orphan = tx->Insert(domain::kAssets, {{"hostname", "h"}, {"org_id", 999}, {"role", "server"}});
+  auto orphan =
+      tx->Insert(domain::kAssets, {{"hostname", "h"}, {"org_id", 999}, {"role", "server"}});
   EXPECT_EQ(orphan.status().code(), StatusCode::kConflict);
 }
 
@@ -122,7 +127,8 @@ TEST_F(SqliteStoreTest, ListScopesSearchesFiltersAndPages) {
   int64_t a = AddOrg(*tx, "Sở Y tế");
   int64_t b = AddOrg(*tx, "Sở Tài chính");
   for (int i = 0; i < 25; ++i) {
-    Json asset = {{"hostname", "MÁY-" + std::to_string(i)}, {"org_id", i % 2 ? a : b},
+    Json asset = {{"hostname", "MÁY-" + std::to_string(i)},
+                  {"org_id", i % 2 ? a : b},
                   {"role", i % 5 ? "workstation" : "server"},
                   {"ips", {"10.0.0." + std::to_string(i)}}};
     ASSERT_TRUE(tx->Insert(domain::kAssets, asset).ok());
@@ -164,7 +170,10 @@ TEST_F(SqliteStoreTest, ConcurrentWritersAreSerialised) {
       for (int i = 0; i < 20; ++i) {
         auto tx = store_->Begin(TxMode::kWrite);
         ASSERT_TRUE(tx.ok());
-        ASSERT_TRUE((*tx)->Insert(domain::kOrgs, {{"name", "T" + std::to_string(t)}, {"kind", "unit"}}).ok());
+        ASSERT_TRUE(
+            (*tx)
+                ->Insert(domain::kOrgs, {{"name", "T" + std::to_string(t)}, {"kind", "unit"}})
+                .ok());
         ASSERT_TRUE((*tx)->Commit().ok());
       }
     });

@@ -43,6 +43,8 @@ export function parseSetCookie(header) {
   return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), attrs };
 }
 
+const EARLY_ANSWER_BYTES = 256 * 1024;
+
 /**
  * One HTTP(S) request with full control over the bytes (raw bodies, odd headers, huge bodies, a
  * chosen local address). Resolves with { status, headers, text, json } as soon as the answer has
@@ -98,29 +100,40 @@ export function rawRequest(baseUrl, path_, options = {}) {
           json = null;
         }
         done(resolve, { status: res.statusCode, headers: res.headers, text, json, buffer: buf });
+        if (!req.writableEnded) req.destroy(); // answered before the whole body was sent
       });
     });
     req.on('timeout', () => req.destroy(new Error(`${method} ${path_}: timed out after ${timeout} ms`)));
     // After an early answer (413) the server may reset the connection while we still write: the
     // response handler above has usually resolved by then; only a request without answer fails.
     req.on('error', (e) => setTimeout(() => done(reject, e), 200));
-    if (payload) {
-      // Write in chunks so that an early answer can be read while the body is still going out.
-      const CHUNK = 1 << 20;
+    if (payload && payload.length > EARLY_ANSWER_BYTES) {
+      // A large body: send the first part, then give the server a moment to answer early (413)
+      // before sending the rest, like curl's "Expect: 100-continue" wait. A server that answers
+      // only after the whole body still gets it. Stop sending once an answer has arrived: the
+      // server closes the connection, and a reset could otherwise discard its answer unread.
+      let answered = false;
+      req.once('response', () => {
+        answered = true;
+      });
       let off = 0;
       const pump = () => {
-        while (off < payload.length) {
-          const part = payload.subarray(off, off + CHUNK);
+        while (off < payload.length && !answered) {
+          const part = payload.subarray(off, off + (1 << 20));
           off += part.length;
           if (!req.write(part)) {
             req.once('drain', pump);
             return;
           }
         }
-        req.end();
+        if (!answered) req.end();
       };
-      pump();
+      req.write(payload.subarray(0, EARLY_ANSWER_BYTES));
+      off = EARLY_ANSWER_BYTES;
+      const t = setTimeout(pump, 1000);
+      req.once('response', () => clearTimeout(t));
     } else {
+      if (payload) req.write(payload);
       req.end();
     }
   });
@@ -147,19 +160,6 @@ export function expectError(res, status, { code, field, message } = {}, what = '
   }
   return err;
 }
-
-/** The status code each documented error code maps to (docs/API.md "Errors"). */
-export const ERROR_STATUS = {
-  invalid_argument: 400,
-  unauthenticated: 401,
-  permission_denied: 403,
-  not_found: 404,
-  conflict: 409,
-  already_exists: 409,
-  payload_too_large: 413,
-  resource_exhausted: 429,
-  internal: 500,
-};
 
 /** Asserts a 4xx (never 5xx) with the documented JSON error shape; returns the error object. */
 export function expect4xx(res, what = '') {
@@ -274,4 +274,75 @@ export function addMonths(date, months) {
   const last = new Date(Date.UTC(ny, nm, 0)).getUTCDate();
   const nd = Math.min(d, last);
   return `${String(ny).padStart(4, '0')}-${String(nm).padStart(2, '0')}-${String(nd).padStart(2, '0')}`;
+}
+
+/**
+ * A small RFC 4180 reader for checking exports: returns rows of fields. Handles quotes ("" inside),
+ * delimiters and line breaks inside quotes, CRLF or LF line ends; a leading BOM must be removed by
+ * the caller (so that tests can assert it is there). Throws on malformed input.
+ */
+export function parseCsv(text, delimiter = ',') {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let i = 0;
+  let quoted = false;
+  let fieldStarted = false;
+  while (i < text.length) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+        i++;
+        if (i < text.length && text[i] !== delimiter && text[i] !== '\r' && text[i] !== '\n') {
+          throw new Error(`text after a closing quote at offset ${i}`);
+        }
+        continue;
+      }
+      field += c;
+      i++;
+      continue;
+    }
+    if (c === '"' && !fieldStarted) {
+      quoted = true;
+      fieldStarted = true;
+      i++;
+    } else if (c === delimiter) {
+      row.push(field);
+      field = '';
+      fieldStarted = false;
+      i++;
+    } else if (c === '\r' || c === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      fieldStarted = false;
+      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
+    } else {
+      field += c;
+      fieldStarted = true;
+      i++;
+    }
+  }
+  if (quoted) throw new Error('unterminated quote');
+  if (fieldStarted || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** Writes rows as CSV (RFC 4180: quotes when needed, CRLF). */
+export function toCsv(rows, delimiter = ',') {
+  const cell = (v) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /["\r\n]/.test(s) || s.includes(delimiter) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return rows.map((r) => r.map(cell).join(delimiter)).join('\r\n') + '\r\n';
 }
