@@ -15,15 +15,15 @@ namespace vigil {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,    // bad user input: malformed, wrong type, out of range
+  kInvalidArgument,  // bad user input: malformed, wrong type, out of range
   kNotFound,
   kAlreadyExists,
-  kConflict,           // valid input that contradicts stored state (cycle, in use)
+  kConflict,  // valid input that contradicts stored state (cycle, in use)
   kUnauthenticated,
   kPermissionDenied,
-  kResourceExhausted,  // rate limit, size limit
-  kFailedPrecondition, // e.g. an admin already exists
-  kUnavailable,        // transient: database busy
+  kResourceExhausted,   // rate limit, size limit
+  kFailedPrecondition,  // e.g. an admin already exists
+  kUnavailable,         // transient: database busy
   kInternal,
 };
 
@@ -71,7 +71,7 @@ inline Status Internal(std::string msg) { return {StatusCode::kInternal, std::mo
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok() && "Result built from an OK status");
   }
@@ -96,17 +96,18 @@ class [[nodiscard]] Result {
 }  // namespace vigil
 
 // Early return on error: VIGIL_RETURN_IF_ERROR(DoThing());
-#define VIGIL_RETURN_IF_ERROR(expr)            \
-  do {                                         \
-    ::vigil::Status vigil_status_ = (expr);    \
+#define VIGIL_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::vigil::Status vigil_status_ = (expr);        \
     if (!vigil_status_.ok()) return vigil_status_; \
   } while (0)
 
 #define VIGIL_CONCAT_INNER(a, b) a##b
 #define VIGIL_CONCAT(a, b) VIGIL_CONCAT_INNER(a, b)
 // VIGIL_ASSIGN_OR_RETURN(auto x, MakeX()); returns the error status if MakeX failed.
-#define VIGIL_ASSIGN_OR_RETURN(lhs, expr)                                  \
-  auto VIGIL_CONCAT(vigil_result_, __LINE__) = (expr);                     \
-  if (!VIGIL_CONCAT(vigil_result_, __LINE__).ok())                         \
-    return VIGIL_CONCAT(vigil_result_, __LINE__).status();                 \
-  lhs = std::move(VIGIL_CONCAT(vigil_result_, __LINE__)).value()  // NOLINT(bugprone-macro-parentheses)
+#define VIGIL_ASSIGN_OR_RETURN(lhs, expr)                  \
+  auto VIGIL_CONCAT(vigil_result_, __LINE__) = (expr);     \
+  if (!VIGIL_CONCAT(vigil_result_, __LINE__).ok())         \
+    return VIGIL_CONCAT(vigil_result_, __LINE__).status(); \
+  lhs = std::move(VIGIL_CONCAT(vigil_result_, __LINE__))   \
+            .value()  // NOLINT(bugprone-macro-parentheses)

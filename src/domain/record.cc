@@ -277,14 +277,15 @@ std::string JsonToCsvCell(const Json& value) {
   return value.dump();
 }
 
-Json PublicView(const ResourceSpec& spec, const Json& record) {
-  Json out = Json::object();
+Json PublicView(const ResourceSpec& spec, Json record) {
   for (const FieldSpec& f : spec.fields) {
-    if (f.access == Access::kInternal || f.access == Access::kWriteOnly) continue;
-    auto it = record.find(f.name);
-    out[f.name] = it == record.end() ? Json(nullptr) : *it;
+    if (f.access == Access::kInternal || f.access == Access::kWriteOnly) {
+      record.erase(f.name);
+    } else if (!record.contains(f.name)) {
+      record[f.name] = nullptr;
+    }
   }
-  return out;
+  return record;
 }
 
 }  // namespace vigil::domain

@@ -34,7 +34,8 @@ Result<Json> CsvCellToJson(const FieldSpec& f, std::string_view cell);
 // The CSV text for a stored value (lists joined with ';', null as empty).
 std::string JsonToCsvCell(const Json& value);
 
-// Returns `record` without internal and write-only fields: what the API may show.
-Json PublicView(const ResourceSpec& spec, const Json& record);
+// Returns `record` without internal and write-only fields, with every other field of the spec
+// present (null when absent): what the API may show. Pass an rvalue to avoid a copy.
+Json PublicView(const ResourceSpec& spec, Json record);
 
 }  // namespace vigil::domain

@@ -34,8 +34,8 @@ constexpr FieldSpec Text(std::string_view name, int64_t max_len, bool required =
           .csv = true};
 }
 
-constexpr FieldSpec Multiline(std::string_view name, int64_t max_len) {
-  FieldSpec f = Text(name, max_len);
+constexpr FieldSpec Multiline(std::string_view name, int64_t max_len, bool searchable = false) {
+  FieldSpec f = Text(name, max_len, false, searchable);
   f.multiline = true;
   return f;
 }
@@ -93,7 +93,7 @@ constexpr FieldSpec kAssetFields[] = {
 constexpr FieldSpec kContactFields[] = {
     Id(),
     Text("name", 200, true, true),
-    Text("position", 200, false, true),
+    Multiline("position", 200, true),  // titles often wrap in spreadsheet cells
     {.name = "phone", .type = kPhone, .max = 40, .csv = true},
     {.name = "email", .type = kEmail, .max = 254, .searchable = true, .csv = true},
     {.name = "org_id", .type = kRef, .required = true, .ref = "orgs", .csv = true},

@@ -27,7 +27,7 @@ void AddOpenApiRoute(Router& router);
 
 // Shared by the resource, CSV and dashboard handlers (resource_api.cc).
 // The API view of a stored record: internal fields removed, computed fields added.
-Json PresentRecord(const domain::ResourceSpec& spec, const Json& stored, const ApiSettings& s);
+Json PresentRecord(const domain::ResourceSpec& spec, Json stored, const ApiSettings& s);
 // Validates and inserts a decoded record for the caller, with its audit entry; returns the
 // stored record. Errors name the field.
 Result<Json> CreateRecord(Call& call, const domain::ResourceSpec& spec, Json record,

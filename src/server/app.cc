@@ -1,5 +1,7 @@
 #include "server/app.h"
 
+#include <strings.h>
+
 #include <spdlog/spdlog.h>
 
 #include "server/authn.h"
@@ -13,14 +15,22 @@ constexpr std::string_view kCsp =
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'";
 
+// Adds the header unless the response already has it (static files set some of their own).
+void SetDefault(http::Response& r, std::string_view name, std::string_view value) {
+  for (const auto& [n, v] : r.headers) {
+    if (strcasecmp(n.c_str(), std::string(name).c_str()) == 0) return;
+  }
+  r.SetHeader(std::string(name), std::string(value));
+}
+
 void AddSecurityHeaders(http::Response& r, bool tls, bool api) {
-  r.SetHeader("Content-Security-Policy", std::string(kCsp));
-  r.SetHeader("X-Content-Type-Options", "nosniff");
-  r.SetHeader("X-Frame-Options", "DENY");
-  r.SetHeader("Referrer-Policy", "no-referrer");
-  r.SetHeader("Cross-Origin-Opener-Policy", "same-origin");
-  if (tls) r.SetHeader("Strict-Transport-Security", "max-age=31536000");
-  if (api) r.SetHeader("Cache-Control", "no-store");
+  SetDefault(r, "Content-Security-Policy", kCsp);
+  SetDefault(r, "X-Content-Type-Options", "nosniff");
+  SetDefault(r, "X-Frame-Options", "DENY");
+  SetDefault(r, "Referrer-Policy", "no-referrer");
+  SetDefault(r, "Cross-Origin-Opener-Policy", "same-origin");
+  if (tls) SetDefault(r, "Strict-Transport-Security", "max-age=31536000");
+  if (api) SetDefault(r, "Cache-Control", "no-store");
 }
 
 bool IsRead(std::string_view method) { return method == "GET" || method == "HEAD"; }

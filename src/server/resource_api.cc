@@ -125,7 +125,7 @@ Result<Json> Page(Call& call, const ResourceSpec& spec, const ApiSettings& setti
   VIGIL_ASSIGN_OR_RETURN(store::ListPage page, call.tx.List(spec, query));
   Json items = Json::array();
   for (size_t i = 0; i < page.items.size() && static_cast<int64_t>(i) < limit; ++i) {
-    items.push_back(PresentRecord(spec, page.items[i], settings));
+    items.push_back(PresentRecord(spec, std::move(page.items[i]), settings));
   }
   Json out = {{"items", std::move(items)}, {"limit", limit}, {"offset", query.offset}};
   if (page.total)
@@ -183,16 +183,16 @@ Status DeleteRecord(Call& call, const ResourceSpec& spec, int64_t id, const ApiS
 
 }  // namespace
 
-Json PresentRecord(const ResourceSpec& spec, const Json& stored, const ApiSettings& s) {
-  Json out = domain::PublicView(spec, stored);
+Json PresentRecord(const ResourceSpec& spec, Json stored, const ApiSettings& s) {
+  Json out = domain::PublicView(spec, std::move(stored));
   std::optional<std::chrono::year_month_day> due;
   if (&spec == &domain::kSystems) {
-    auto level = IntField(stored, "security_level");
+    auto level = IntField(out, "security_level");
     due = domain::NextSystemAssessment(s.assessment, static_cast<int>(level.value_or(0)),
-                                       DateField(stored, "last_assessment_date"),
-                                       DateField(stored, "approval_date"));
+                                       DateField(out, "last_assessment_date"),
+                                       DateField(out, "approval_date"));
   } else if (&spec == &domain::kOrgs) {
-    due = domain::NextOrgAssessment(s.assessment, DateField(stored, "last_assessment_date"));
+    due = domain::NextOrgAssessment(s.assessment, DateField(out, "last_assessment_date"));
   } else {
     return out;
   }

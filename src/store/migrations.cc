@@ -41,7 +41,7 @@ CREATE TABLE systems (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
-CREATE INDEX systems_owner ON systems(owner_org_id);
+CREATE INDEX systems_owner ON systems(owner_org_id, security_level);
 CREATE INDEX systems_operator ON systems(operator_org_id);
 
 CREATE TABLE assets (
@@ -58,7 +58,8 @@ CREATE TABLE assets (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
-CREATE INDEX assets_org ON assets(org_id);
+CREATE INDEX assets_org ON assets(org_id, role);
+CREATE INDEX assets_role ON assets(role);
 CREATE INDEX assets_hostname ON assets(hostname);
 
 CREATE TABLE contacts (
