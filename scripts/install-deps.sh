@@ -15,7 +15,7 @@ BUILD_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs openssl sqlite3 curl
 )
-TEST_PACKAGES=(chromium fonts-dejavu-core wrk clang-14 libclang-rt-14-dev procps)
+TEST_PACKAGES=(chromium fonts-dejavu-core wrk clang-14 libclang-rt-14-dev clang-format clang-tidy procps)
 
 packages=("${BUILD_PACKAGES[@]}")
 if [ "${1:-}" = "--test" ]; then packages+=("${TEST_PACKAGES[@]}"); fi

@@ -147,7 +147,6 @@ bool ParseV6(std::string_view text, uint8_t* out, std::string* error) {
       }
       groups[count++] = static_cast<uint16_t>(v4[0] << 8 | v4[1]);
       groups[count++] = static_cast<uint16_t>(v4[2] << 8 | v4[3]);
-      pos = n;
       break;
     }
     if (pos == start) {
@@ -203,13 +202,13 @@ bool ParseV6(std::string_view text, uint8_t* out, std::string* error) {
   const int tail = gap < 0 ? 0 : count - gap;  // groups after "::"
   const int head = count - tail;
   for (int i = 0; i < head; ++i) {
-    out[2 * i] = static_cast<uint8_t>(groups[i] >> 8);
-    out[2 * i + 1] = static_cast<uint8_t>(groups[i]);
+    out[2 * static_cast<size_t>(i)] = static_cast<uint8_t>(groups[i] >> 8);
+    out[2 * static_cast<size_t>(i) + 1] = static_cast<uint8_t>(groups[i]);
   }
   for (int i = 0; i < tail; ++i) {
     const int dst = 8 - tail + i;
-    out[2 * dst] = static_cast<uint8_t>(groups[head + i] >> 8);
-    out[2 * dst + 1] = static_cast<uint8_t>(groups[head + i]);
+    out[2 * static_cast<size_t>(dst)] = static_cast<uint8_t>(groups[head + i] >> 8);
+    out[2 * static_cast<size_t>(dst) + 1] = static_cast<uint8_t>(groups[head + i]);
   }
   return true;
 }
@@ -278,7 +277,9 @@ std::string FormatIp(const IpAddress& ip) {
     return out;
   }
   unsigned groups[8];
-  for (int i = 0; i < 8; ++i) groups[i] = static_cast<unsigned>(b[2 * i] << 8 | b[2 * i + 1]);
+  for (int i = 0; i < 8; ++i)
+    groups[i] = static_cast<unsigned>(b[2 * static_cast<size_t>(i)] << 8 |
+                                      b[2 * static_cast<size_t>(i) + 1]);
   int best = -1, best_len = 1;  // RFC 5952 4.2.2: a single zero group is not shortened
   for (int i = 0; i < 8;) {
     if (groups[i] != 0) {

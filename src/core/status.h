@@ -105,9 +105,10 @@ class [[nodiscard]] Result {
 #define VIGIL_CONCAT_INNER(a, b) a##b
 #define VIGIL_CONCAT(a, b) VIGIL_CONCAT_INNER(a, b)
 // VIGIL_ASSIGN_OR_RETURN(auto x, MakeX()); returns the error status if MakeX failed.
+// NOLINTBEGIN(bugprone-macro-parentheses): `lhs` may be a declaration such as `auto x`.
 #define VIGIL_ASSIGN_OR_RETURN(lhs, expr)                  \
   auto VIGIL_CONCAT(vigil_result_, __LINE__) = (expr);     \
   if (!VIGIL_CONCAT(vigil_result_, __LINE__).ok())         \
     return VIGIL_CONCAT(vigil_result_, __LINE__).status(); \
-  lhs = std::move(VIGIL_CONCAT(vigil_result_, __LINE__))   \
-            .value()  // NOLINT(bugprone-macro-parentheses)
+  lhs = std::move(VIGIL_CONCAT(vigil_result_, __LINE__)).value()
+// NOLINTEND(bugprone-macro-parentheses)

@@ -205,9 +205,9 @@ bool ContainsFolded(std::string_view haystack, std::string_view folded_needle) {
   if (IsAscii(haystack)) {
     // Folding keeps ASCII ASCII, so a needle with other bytes cannot occur.
     if (!IsAscii(folded_needle)) return false;
-    const auto it = std::search(haystack.begin(), haystack.end(), folded_needle.begin(),
-                                folded_needle.end(),
-                                [](char a, char b) { return AsciiLowerChar(a) == b; });
+    const auto it =
+        std::search(haystack.begin(), haystack.end(), folded_needle.begin(), folded_needle.end(),
+                    [](char a, char b) { return AsciiLowerChar(a) == b; });
     return it != haystack.end();
   }
   return Utf8Lower(haystack).find(folded_needle) != std::string::npos;

@@ -81,8 +81,8 @@ std::optional<std::string> IpLiteral(std::string_view name) {
   return std::nullopt;
 }
 
-// A DNS name of letters, digits, hyphens and underscores in labels of 1 to 63 characters, optionally starting
-// with a "*." wildcard label.
+// A DNS name of letters, digits, hyphens and underscores in labels of 1 to 63 characters,
+// optionally starting with a "*." wildcard label.
 bool IsDnsName(std::string_view name) {
   if (name.size() >= 2 && name.substr(0, 2) == "*.") name.remove_prefix(2);
   if (name.empty() || name.size() > 253) return false;

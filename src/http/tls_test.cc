@@ -50,8 +50,8 @@ TEST(IsLoopbackHostTest, Table) {
 TEST_F(TlsTest, GeneratesKeyAndCertificate) {
   fs::path cert = dir_ / "sub" / "cert.pem";
   fs::path key = dir_ / "sub" / "key.pem";
-  Status s =
-      EnsureSelfSignedCertificate(cert, key, {"localhost", "127.0.0.1", "[::1]", "vigil-01"});
+  Status s = EnsureSelfSignedCertificate(
+      cert, key, {"localhost", "127.0.0.1", "[::1]", "vigil-01", "", "build_host"});
   ASSERT_TRUE(s.ok()) << s.ToString();
 
   struct stat st;
@@ -71,6 +71,7 @@ TEST_F(TlsTest, GeneratesKeyAndCertificate) {
   ASSERT_NE(x509, nullptr);
   EXPECT_EQ(X509_check_host(x509, "localhost", 0, 0, nullptr), 1);
   EXPECT_EQ(X509_check_host(x509, "vigil-01", 0, 0, nullptr), 1);
+  EXPECT_EQ(X509_check_host(x509, "build_host", 0, 0, nullptr), 1);
   EXPECT_EQ(X509_check_host(x509, "example.org", 0, 0, nullptr), 0);
   EXPECT_EQ(X509_check_ip_asc(x509, "127.0.0.1", 0), 1);
   EXPECT_EQ(X509_check_ip_asc(x509, "::1", 0), 1);
@@ -114,7 +115,8 @@ TEST_F(TlsTest, ExistingFilesAreKept) {
 
 TEST_F(TlsTest, InvalidNamesAreRejectedWithoutWriting) {
   fs::path cert = dir_ / "cert.pem", key = dir_ / "key.pem";
-  for (const char* bad : {"bad name", "a,DNS:evil", "", "[127.0.0.1]", "x..y", "-\n"}) {
+  for (const char* bad : {"bad name", "a,DNS:evil", "[127.0.0.1]", "x..y", "-\n", ".", "a.", "*",
+                          "host/x", "\xC3\xA9"}) {
     Status s = EnsureSelfSignedCertificate(cert, key, {"localhost", bad});
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << bad;
     EXPECT_EQ(s.where(), bad);

@@ -10,7 +10,7 @@ std::optional<Role> ParseRole(std::string_view name) {
   return std::nullopt;
 }
 
-OrgTree::OrgTree(std::vector<store::OrgNode> nodes) {
+OrgTree::OrgTree(const std::vector<store::OrgNode>& nodes) {
   for (const auto& n : nodes) {
     parent_[n.id] = n.parent_id;
     if (n.parent_id) children_[*n.parent_id].push_back(n.id);

@@ -34,7 +34,7 @@ struct Principal {
 // An immutable snapshot of the organisation tree.
 class OrgTree {
  public:
-  explicit OrgTree(std::vector<store::OrgNode> nodes);
+  explicit OrgTree(const std::vector<store::OrgNode>& nodes);
   bool Exists(int64_t id) const { return parent_.count(id) != 0; }
   // `root` and all its descendants.
   std::vector<int64_t> Subtree(int64_t root) const;

@@ -1,8 +1,7 @@
 #include "server/app.h"
 
-#include <strings.h>
-
 #include <spdlog/spdlog.h>
+#include <strings.h>
 
 #include "server/authn.h"
 #include "server/json_io.h"

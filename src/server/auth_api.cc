@@ -149,7 +149,8 @@ Result<http::Response> ChangePassword(Call& call) {
   for (const char* key : {"current_password", "new_password"}) {
     if (!body.contains(key) || !body[key].is_string()) return InvalidArgument("is required", key);
   }
-  if (body.size() != 2) return InvalidArgument("only current_password and new_password are allowed");
+  if (body.size() != 2)
+    return InvalidArgument("only current_password and new_password are allowed");
   VIGIL_ASSIGN_OR_RETURN(auto user, call.tx.Get(domain::kUsers, call.who->user_id));
   if (!user || !auth::VerifyPassword((*user)["password_hash"].get<std::string>(),
                                      body["current_password"].get<std::string>())) {

@@ -128,8 +128,9 @@ Status ApplyEnvironment(Config* config) {
   }
   if (auto v = env("VIGIL_THREADS")) {
     int n = 0;
-    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-    if (ec != std::errc() || end != v->data() + v->size() || n < 1 || n > 256) {
+    std::string_view text = *v;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size() || n < 1 || n > 256) {
       return InvalidArgument("must be 1–256", "VIGIL_THREADS");
     }
     config->threads = n;

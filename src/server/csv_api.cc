@@ -161,6 +161,7 @@ Result<http::Response> Export(Call& call, const ResourceSpec& spec) {
   writer.WriteRow(header);
   for (const Json& rec : page.items) {
     std::vector<std::string> row;
+    row.reserve(header.size());
     for (const std::string& col : header) row.push_back(domain::JsonToCsvCell(rec[col]));
     writer.WriteRow(row);
   }
