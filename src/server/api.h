@@ -22,6 +22,7 @@ void AddAuthRoutes(Router& router, const ApiSettings& settings);
 void AddResourceRoutes(Router& router, const ApiSettings& settings);
 void AddCsvRoutes(Router& router, const ApiSettings& settings);
 void AddDashboardRoutes(Router& router, const ApiSettings& settings);
+void AddOrgRoutes(Router& router);
 // GET /api/v1/openapi.json, generated from the router's routes at call time.
 void AddOpenApiRoute(Router& router);
 

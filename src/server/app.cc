@@ -52,6 +52,7 @@ Result<std::unique_ptr<App>> App::Create(store::Store& store, AppOptions options
   AddResourceRoutes(app->router_, app->options_.api);
   AddCsvRoutes(app->router_, app->options_.api);
   AddDashboardRoutes(app->router_, app->options_.api);
+  AddOrgRoutes(app->router_);
   AddOpenApiRoute(app->router_);
   return app;
 }
