@@ -1,6 +1,6 @@
 // Generic CRUD over the ResourceSpecs (orgs, systems, assets, contacts, users) and the read-only
 // audit log, with the per-resource rules that a spec cannot express (tree cycles, passwords).
-#include <spdlog/spdlog.h>
+#include <algorithm>
 
 #include "auth/credentials.h"
 #include "core/time.h"
@@ -31,18 +31,22 @@ std::optional<std::chrono::year_month_day> DateField(const Json& record, std::st
 }
 
 // Each referenced organisation or system must exist and be visible to the caller; unknown and
-// invisible look the same, so nothing leaks across scopes.
-// On update only the references that change are checked, so a unit can still edit its asset that
-// an administrator linked to a provincial system it cannot see.
+// invisible look the same, so nothing leaks across scopes. On update only references the change
+// adds are checked, so a unit can still edit its asset that an administrator linked to a
+// provincial system it cannot see.
 Status CheckReferences(Call& call, const ResourceSpec& spec, const Json& changes,
                        const Json* existing) {
   for (const FieldSpec& f : spec.fields) {
     if (f.type != FieldType::kRef && f.type != FieldType::kRefList) continue;
     auto it = changes.find(f.name);
     if (it == changes.end() || it->is_null()) continue;
-    if (existing && existing->contains(f.name) && (*existing)[f.name] == *it) continue;
+    const Json before = existing && existing->contains(f.name) ? (*existing)[f.name] : Json();
+    if (before == *it) continue;
     Json ids = it->is_array() ? *it : Json::array({*it});
     for (size_t i = 0; i < ids.size(); ++i) {
+      if (before.is_array() && std::find(before.begin(), before.end(), ids[i]) != before.end()) {
+        continue;  // already referenced before this change
+      }
       int64_t id = ids[i].get<int64_t>();
       std::string where(f.name);
       if (it->is_array()) where += "[" + std::to_string(i) + "]";
