@@ -9,8 +9,8 @@ import path from 'node:path';
 
 import { REPO_ROOT, api, login, randomPassword, startServer } from '../lib/server.mjs';
 import {
-  assertNoSecrets, expectError, makeUser, orgIdsByCode, parseSetCookie, rawRequest, runVigil,
-  setCookies, total, tryLogin,
+  assertNoSecrets, expectError, makeUser, parseSetCookie, rawRequest, runVigil, setCookies, startDemo,
+  total, tryLogin,
 } from '../lib/api_helpers.mjs';
 
 const WRONG = 'wrong username or password';
@@ -20,14 +20,10 @@ let admin; // { token, csrfToken, cookie }
 let orgs;
 
 before(async () => {
-  srv = await startServer({ demo: true });
-  admin = await login(srv.url, srv.admin.username, srv.admin.password);
-  orgs = await orgIdsByCode(srv.url, admin.token);
+  ({ srv, admin, org: orgs } = await startDemo());
 });
 
-after(async () => {
-  await srv?.stop();
-});
+after(() => srv?.stop());
 
 function cookieHeader(s) {
   return `vigil_session=${s.token}; vigil_csrf=${s.csrfToken}`;

@@ -4,13 +4,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { api, login, startServer } from '../lib/server.mjs';
-import { expect4xx, expectError, orgIdsByCode, rawRequest, snapshot } from '../lib/api_helpers.mjs';
+import { api } from '../lib/server.mjs';
+import { expect4xx, expectError, rawRequest, snapshot, startDemo } from '../lib/api_helpers.mjs';
 
-let srv;
-let U;
-let admin;
-let org;
+let srv, U, admin, org;
 let assetId;
 let systemId;
 let orgId;
@@ -18,10 +15,7 @@ let contactId;
 let userId;
 
 before(async () => {
-  srv = await startServer({ demo: true });
-  U = srv.url;
-  admin = await login(U, srv.admin.username, srv.admin.password);
-  org = await orgIdsByCode(U, admin.token);
+  ({ srv, url: U, admin, org } = await startDemo());
   assetId = (await api(U, admin.token, 'GET', '/assets?limit=1')).json.items[0].id;
   systemId = (await api(U, admin.token, 'GET', '/systems?limit=1')).json.items[0].id;
   contactId = (await api(U, admin.token, 'GET', '/contacts?limit=1')).json.items[0].id;
@@ -31,9 +25,7 @@ before(async () => {
   userId = u.json.id;
 });
 
-after(async () => {
-  await srv?.stop();
-});
+after(() => srv?.stop());
 
 // Valid bodies; each case changes one thing.
 const asset = (over = {}) => ({ hostname: 'bad-input-01', org_id: org.SX, role: 'server', ...over });

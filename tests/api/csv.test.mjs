@@ -3,30 +3,22 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { api, login, startServer } from '../lib/server.mjs';
+import { api } from '../lib/server.mjs';
 import {
-  expectError, listAll, makeUser, orgIdsByCode, parseCsv, rawRequest, snapshot, toCsv,
+  expectError, listAll, makeUser, parseCsv, rawRequest, snapshot, startDemo, toCsv,
 } from '../lib/api_helpers.mjs';
 
 const ASSET_COLUMNS = ['id', 'hostname', 'org_id', 'role', 'ips', 'mac', 'os', 'os_version', 'system_ids', 'description'];
 const CONTACT_COLUMNS = ['id', 'name', 'position', 'phone', 'email', 'org_id', 'on_call'];
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-let srv;
-let U;
-let admin;
-let org;
+let srv, U, admin, org;
 
 before(async () => {
-  srv = await startServer({ demo: true });
-  U = srv.url;
-  admin = await login(U, srv.admin.username, srv.admin.password);
-  org = await orgIdsByCode(U, admin.token);
+  ({ srv, url: U, admin, org } = await startDemo());
 });
 
-after(async () => {
-  await srv?.stop();
-});
+after(() => srv?.stop());
 
 /** GET an export as raw bytes; asserts 200 and the CSV headers; returns { buffer, text (no BOM), rows }. */
 async function exportCsv(kind, query = '', token = admin.token) {

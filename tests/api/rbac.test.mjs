@@ -3,14 +3,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { api, login, startServer } from '../lib/server.mjs';
+import { api, login } from '../lib/server.mjs';
 import {
-  expectError, listAll, makeUser, orgIdsByCode, rawRequest, snapshot,
+  expectError, listAll, makeUser, rawRequest, snapshot, startDemo,
 } from '../lib/api_helpers.mjs';
 
-let srv;
-let U;
-let admin;
+let srv, U, admin;
 let org; // code → id
 let allOrgs;
 let yt; // unit officer of Sở Y tế
@@ -32,10 +30,7 @@ function subtree(rootId) {
 const ids = (items) => items.map((x) => x.id).sort((a, b) => a - b);
 
 before(async () => {
-  srv = await startServer({ demo: true });
-  U = srv.url;
-  admin = await login(U, srv.admin.username, srv.admin.password);
-  org = await orgIdsByCode(U, admin.token);
+  ({ srv, url: U, admin, org } = await startDemo());
   for (const code of ['SX', 'SX-YT', 'SX-TC', 'SX-KHCN', 'SX-CDS', 'SX-VP']) assert.ok(org[code], `demo org ${code} missing`);
 
   // A deeper Sở Y tế subtree with records of its own.
@@ -73,9 +68,7 @@ before(async () => {
   assert.equal(own.status, 200, own.text);
 });
 
-after(async () => {
-  await srv?.stop();
-});
+after(() => srv?.stop());
 
 describe('unit officer of Sở Y tế sees only its subtree', () => {
   test('lists of orgs, systems, assets and contacts hold exactly the subtree', async () => {

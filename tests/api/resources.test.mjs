@@ -3,26 +3,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { api, login, randomPassword, startServer } from '../lib/server.mjs';
+import { api, randomPassword } from '../lib/server.mjs';
 import {
-  addMonths, assertNoSecrets, expectError, listAll, makeUser, orgIdsByCode, snapshot,
+  addMonths, assertNoSecrets, expectError, listAll, makeUser, snapshot, startDemo,
 } from '../lib/api_helpers.mjs';
 
-let srv;
-let U;
-let admin;
-let org;
+let srv, U, admin, org;
 
 before(async () => {
-  srv = await startServer({ demo: true });
-  U = srv.url;
-  admin = await login(U, srv.admin.username, srv.admin.password);
-  org = await orgIdsByCode(U, admin.token);
+  ({ srv, url: U, admin, org } = await startDemo());
 });
 
-after(async () => {
-  await srv?.stop();
-});
+after(() => srv?.stop());
 
 const ids = (items) => items.map((x) => x.id).sort((a, b) => a - b);
 const TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;

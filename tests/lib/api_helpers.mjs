@@ -1,14 +1,14 @@
 // Helpers for the API integration tests (tests/api/*.test.mjs), on top of tests/lib/server.mjs.
 // ES module, Node built-ins only (Node >= 18).
 //
-//   import { rawRequest, expectError, snapshot, makeUser, orgIdsByCode } from '../lib/api_helpers.mjs';
+//   import { startDemo, rawRequest, expectError, snapshot, makeUser } from '../lib/api_helpers.mjs';
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import http from 'node:http';
 import https from 'node:https';
 
-import { api, login, randomPassword, resolveBinary } from './server.mjs';
+import { api, login, randomPassword, resolveBinary, startServer } from './server.mjs';
 
 /** '/orgs' → '/api/v1/orgs'; paths already under /api/ or /healthz are kept. */
 export function apiPath(p) {
@@ -197,6 +197,30 @@ export async function total(url, token, path_) {
 export async function orgIdsByCode(url, token) {
   const orgs = await listAll(url, token, '/orgs');
   return Object.fromEntries(orgs.filter((o) => o.code).map((o) => [o.code, o.id]));
+}
+
+/**
+ * Starts a server with the demo province (plus `options` for startServer), signs in as its first
+ * administrator and maps organisation codes to ids. For a test file's `before` hook:
+ *
+ *   let srv, U, admin, org;
+ *   before(async () => {
+ *     ({ srv, url: U, admin, org } = await startDemo());
+ *   });
+ *   after(() => srv?.stop());
+ *
+ * Returns { srv, url, admin, org }; stops the server again when signing in fails.
+ */
+export async function startDemo(options = {}) {
+  const srv = await startServer({ demo: true, ...options });
+  try {
+    const admin = await login(srv.url, srv.admin.username, srv.admin.password);
+    const org = await orgIdsByCode(srv.url, admin.token);
+    return { srv, url: srv.url, admin, org };
+  } catch (e) {
+    await srv.stop();
+    throw e;
+  }
 }
 
 /**

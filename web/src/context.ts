@@ -75,6 +75,11 @@ export function subtreeIds(idx: OrgIndex, root: number): Set<number> {
   return out;
 }
 
+/** Organisation a new record starts in: the user's own when visible, else the first in the tree. */
+export function defaultOrgId(user: User, orgs: OrgIndex): number | null {
+  return user.org_id !== null && orgs.byId.has(user.org_id) ? user.org_id : orgs.ordered[0]?.org.id ?? null;
+}
+
 export function canWrite(user: User): boolean {
   return user.role !== 'viewer';
 }

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, type ListResponse } from './api';
 
+type Query = Record<string, string | number | boolean | null | undefined>;
+
 // List state (filters, page) survives navigating to a form and back.
 const sticky = new Map<string, unknown>();
 
@@ -28,7 +30,7 @@ export interface ListState<T> {
 }
 
 /** Loads a page of a list endpoint whenever `query` (compared as JSON) changes. */
-export function useList<T>(path: string, query: Record<string, string | number | boolean | null | undefined>): ListState<T> {
+export function useList<T>(path: string, query: Query): ListState<T> {
   const [data, setData] = useState<ListResponse<T> | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(null);
@@ -89,4 +91,50 @@ export function useDebounced<T>(value: T, ms = 300): T {
     return () => clearTimeout(h);
   }, [value, ms]);
   return v;
+}
+
+/** A page of a list plus where it is: what <ResourceTable> shows. */
+export interface PagedList<T> extends ListState<T> {
+  limit: number;
+  offset: number;
+  setPage: (offset: number, limit: number) => void;
+}
+
+export interface ResourceList<T, F> extends PagedList<T> {
+  /** The filters as typed (kept while navigating to a form and back). */
+  f: F;
+  /** Changes filters and goes back to the first page. */
+  set: (patch: Partial<F>) => void;
+  /** The filters as sent (typed text debounced), without limit and offset: for export links. */
+  query: Query;
+}
+
+/**
+ * A filtered, paged list endpoint. `init` holds the filters and the first page (offset, limit);
+ * `toQuery` turns filters into the API's query; the `typed` filters (text boxes) reach the API
+ * only after a pause in typing.
+ */
+export function useResourceList<T, F extends { offset: number; limit: number }>(
+  path: string,
+  stickyKey: string,
+  init: F,
+  toQuery: (f: F) => Query,
+  typed: (keyof F)[] = ['q' as keyof F],
+): ResourceList<T, F> {
+  const [f, setF] = useStickyState(stickyKey, init);
+  const typedNow = JSON.stringify(typed.map((k) => f[k]));
+  const typedSent: unknown[] = JSON.parse(useDebounced(typedNow));
+  const sent = { ...f };
+  typed.forEach((k, i) => (sent[k] = typedSent[i] as F[keyof F]));
+  const query = toQuery(sent);
+  const list = useList<T>(path, { ...query, limit: f.limit, offset: f.offset });
+  return {
+    ...list,
+    f,
+    set: (patch) => setF({ ...f, offset: 0, ...patch }),
+    query,
+    limit: f.limit,
+    offset: f.offset,
+    setPage: (offset, limit) => setF({ ...f, offset, limit }),
+  };
 }

@@ -297,6 +297,18 @@ export function enumLabel(t: TFunc, prefix: string, value: string): string {
   return s === key ? value : s;
 }
 
+/** A select among the values of an API enum, labelled from `${labels}.${value}` translations. */
+export function EnumSelect<T extends string>(props: { id: string; value: T; values: T[]; labels: string; onChange: (v: T) => void; disabled?: boolean }) {
+  const { t } = useApp();
+  return (
+    <select id={props.id} value={props.value} disabled={props.disabled} onChange={(e) => props.onChange((e.target as HTMLSelectElement).value as T)}>
+      {props.values.map((x) => (
+        <option value={x}>{enumLabel(t, props.labels, x)}</option>
+      ))}
+    </select>
+  );
+}
+
 export function PageHeader(props: { title: string; children?: ComponentChildren; sub?: ComponentChildren }) {
   return (
     <div class="page-header">
@@ -315,4 +327,12 @@ export function lines(text: string): string[] {
     .split(/\r?\n/)
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** A copy of `set` with `item` added (on) or removed (off); by default it flips. */
+export function toggled<T>(set: Set<T>, item: T, on = !set.has(item)): Set<T> {
+  const n = new Set(set);
+  if (on) n.add(item);
+  else n.delete(item);
+  return n;
 }

@@ -1,9 +1,10 @@
-import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import type { AuditEntry } from '../api';
 import { useApp } from '../context';
-import { useDebounced, useList, useStickyState } from '../hooks';
-import { Empty, ErrorBanner, Loading, OrgName, OrgSelect, PageHeader, Pagination, enumLabel } from '../components/ui';
+import { useResourceList } from '../hooks';
+import { Filters, OrgFilter, SelectFilter, TextFilter } from '../components/Filters';
+import { ResourceTable } from '../components/ResourceTable';
+import { OrgName, PageHeader, enumLabel, toggled } from '../components/ui';
 
 // `kind` is the collection name (orgs, systems, ...) or session / api_tokens for sign-ins and tokens.
 const KINDS = ['orgs', 'systems', 'assets', 'contacts', 'users', 'api_tokens', 'session'];
@@ -79,139 +80,66 @@ export function AuditDiff({ before, after }: { before: unknown; after: unknown }
   );
 }
 
+const FILTERS = { org: null as number | null, actor: '', kind: '', action: '', objectId: '', offset: 0, limit: 50 };
+
 export function AuditPage() {
   const { t, fmtDateTime } = useApp();
-  const [f, setF] = useStickyState('audit.filters', {
-    org: null as number | null,
-    actor: '',
-    kind: '',
-    action: '',
-    objectId: '',
-    offset: 0,
-    limit: 50,
-  });
+  const list = useResourceList<AuditEntry, typeof FILTERS>(
+    '/audit',
+    'audit.filters',
+    FILTERS,
+    (f) => ({ org_id: f.org, actor: f.actor, kind: f.kind, action: f.action, object_id: f.objectId }),
+    ['actor', 'objectId'],
+  );
+  const { f, set } = list;
   const [open, setOpen] = useState<Set<number>>(new Set());
-  const actor = useDebounced(f.actor);
-  const objectId = useDebounced(f.objectId);
-  const list = useList<AuditEntry>('/audit', {
-    org_id: f.org,
-    actor,
-    kind: f.kind,
-    action: f.action,
-    object_id: objectId,
-    limit: f.limit,
-    offset: f.offset,
-  });
-  const set = (patch: Partial<typeof f>) => setF({ ...f, offset: 0, ...patch });
-  const toggle = (id: number) => {
-    const n = new Set(open);
-    if (n.has(id)) n.delete(id);
-    else n.add(id);
-    setOpen(n);
-  };
 
   return (
     <>
       <PageHeader title={t('audit.title')} sub={t('audit.sub')} />
-      <div class="filters" role="search">
-        <label>
-          <span>{t('common.org')}</span>
-          <OrgSelect id="audit-f-org" value={f.org} onChange={(v) => set({ org: v })} allowEmpty={t('common.allOrgs')} />
-        </label>
-        <label>
-          <span>{t('audit.kind')}</span>
-          <select value={f.kind} onChange={(e) => set({ kind: (e.target as HTMLSelectElement).value })}>
-            <option value="">{t('common.all')}</option>
-            {KINDS.map((k) => (
-              <option value={k}>{enumLabel(t, 'objKind', k)}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>{t('audit.action')}</span>
-          <select value={f.action} onChange={(e) => set({ action: (e.target as HTMLSelectElement).value })}>
-            <option value="">{t('common.all')}</option>
-            {ACTIONS.map((k) => (
-              <option value={k}>{enumLabel(t, 'action', k)}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>{t('audit.actor')}</span>
-          <input type="search" value={f.actor} onInput={(e) => set({ actor: (e.target as HTMLInputElement).value })} />
-        </label>
-        <label>
-          <span>{t('audit.objectId')}</span>
-          <input type="search" inputMode="numeric" class="narrow" value={f.objectId} onInput={(e) => set({ objectId: (e.target as HTMLInputElement).value })} />
-        </label>
-      </div>
-      <ErrorBanner error={list.error} onRetry={list.reload} />
-      {list.loading && !list.data ? (
-        <Loading />
-      ) : list.data && list.data.items.length === 0 ? (
-        <Empty>{t('audit.empty')}</Empty>
-      ) : list.data ? (
-        <>
-          <div class={`table-wrap${list.loading ? ' is-loading' : ''}`}>
-            <table class="table table-cards audit-table">
-              <thead>
-                <tr>
-                  <th>
-                    <span class="sr-only">{t('audit.details')}</span>
-                  </th>
-                  <th>{t('audit.at')}</th>
-                  <th>{t('audit.actor')}</th>
-                  <th>{t('audit.action')}</th>
-                  <th>{t('audit.kind')}</th>
-                  <th>{t('audit.object')}</th>
-                  <th>{t('common.org')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((e) => {
-                  const isOpen = open.has(e.id);
-                  const hasDetail = e.before != null || e.after != null;
-                  return (
-                    <Fragment key={e.id}>
-                      <tr class={isOpen ? 'expanded' : ''}>
-                        <td class="cell-toggle">
-                          {hasDetail && (
-                            <button type="button" class="tree-toggle" aria-expanded={isOpen} aria-label={isOpen ? t('audit.hide') : t('audit.show')} onClick={() => toggle(e.id)}>
-                              {isOpen ? '▾' : '▸'}
-                            </button>
-                          )}
-                        </td>
-                        <td data-label={t('audit.at')} class="nowrap">
-                          {fmtDateTime(e.at)}
-                        </td>
-                        <td data-label={t('audit.actor')} class="mono">
-                          {e.actor}
-                        </td>
-                        <td data-label={t('audit.action')} class="nowrap">
-                          <span class={`action action-${e.action}`}>{enumLabel(t, 'action', e.action)}</span>
-                        </td>
-                        <td data-label={t('audit.kind')}>{e.kind ? enumLabel(t, 'objKind', e.kind) : <span class="muted">—</span>}</td>
-                        <td data-label={t('audit.object')}>{objectLabel(e)}</td>
-                        <td data-label={t('common.org')}>
-                          <OrgName id={e.org_id} />
-                        </td>
-                      </tr>
-                      {isOpen && (
-                        <tr class="detail-row">
-                          <td colSpan={7}>
-                            <AuditDiff before={e.before} after={e.after} />
-                          </td>
-                        </tr>
-                      )}
-                    </Fragment>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-          <Pagination total={list.data.total} hasMore={list.data.has_more} count={list.data.items.length} limit={f.limit} offset={f.offset} onChange={(offset, limit) => setF({ ...f, offset, limit })} />
-        </>
-      ) : null}
+      <Filters>
+        <OrgFilter id="audit-f-org" value={f.org} onChange={(v) => set({ org: v })} />
+        <SelectFilter label={t('audit.kind')} value={f.kind} onChange={(v) => set({ kind: v })} options={KINDS.map((k) => [k, enumLabel(t, 'objKind', k)])} />
+        <SelectFilter label={t('audit.action')} value={f.action} onChange={(v) => set({ action: v })} options={ACTIONS.map((k) => [k, enumLabel(t, 'action', k)])} />
+        <TextFilter label={t('audit.actor')} value={f.actor} onChange={(v) => set({ actor: v })} />
+        <TextFilter label={t('audit.objectId')} numeric value={f.objectId} onChange={(v) => set({ objectId: v })} />
+      </Filters>
+      <ResourceTable
+        list={list}
+        class="audit-table"
+        empty={t('audit.empty')}
+        rowClass={(e) => (open.has(e.id) ? 'expanded' : '')}
+        detail={(e) => open.has(e.id) && <AuditDiff before={e.before} after={e.after} />}
+        columns={[
+          {
+            label: t('audit.details'),
+            srOnly: true,
+            class: 'cell-toggle',
+            cell: (e) =>
+              (e.before != null || e.after != null) && (
+                <button
+                  type="button"
+                  class="tree-toggle"
+                  aria-expanded={open.has(e.id)}
+                  aria-label={open.has(e.id) ? t('audit.hide') : t('audit.show')}
+                  onClick={() => setOpen(toggled(open, e.id))}
+                >
+                  {open.has(e.id) ? '▾' : '▸'}
+                </button>
+              ),
+          },
+          { label: t('audit.at'), class: 'nowrap', cell: (e) => fmtDateTime(e.at) },
+          { label: t('audit.actor'), class: 'mono', cell: (e) => e.actor },
+          {
+            label: t('audit.action'),
+            class: 'nowrap',
+            cell: (e) => <span class={`action action-${e.action}`}>{enumLabel(t, 'action', e.action)}</span>,
+          },
+          { label: t('audit.kind'), cell: (e) => (e.kind ? enumLabel(t, 'objKind', e.kind) : <span class="muted">—</span>) },
+          { label: t('audit.object'), cell: objectLabel },
+          { label: t('common.org'), cell: (e) => <OrgName id={e.org_id} /> },
+        ]}
+      />
     </>
   );
 }

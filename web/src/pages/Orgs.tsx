@@ -2,7 +2,9 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, type Org, type OrgKind } from '../api';
 import { canAddOrg, canWrite, subtreeIds, useApp } from '../context';
 import { navigate, href } from '../router';
-import { DateInput, DueDate, Empty, ErrorBanner, Field, Loading, OrgSelect, PageHeader, enumLabel, lines, useFormErrors, errorText } from '../components/ui';
+import { FormActions } from '../components/EditForm';
+import { SearchBox } from '../components/Filters';
+import { DateInput, DueDate, EnumSelect, Empty, ErrorBanner, Field, Loading, OrgSelect, PageHeader, enumLabel, lines, toggled, useFormErrors, errorText } from '../components/ui';
 
 const KINDS: OrgKind[] = ['province', 'department', 'peoples_committee', 'commune', 'unit', 'other'];
 const FIELDS = ['name', 'code', 'kind', 'address', 'public_ranges', 'last_assessment_date', 'parent_id'];
@@ -24,13 +26,6 @@ export function OrgsPage({ selected }: { selected?: string }) {
       detailRef.current?.scrollIntoView({ block: 'start' });
     }
   }, [selected]);
-
-  const toggle = (id: number) => {
-    const n = new Set(collapsed);
-    if (n.has(id)) n.delete(id);
-    else n.add(id);
-    setCollapsed(n);
-  };
 
   // Orgs matching the filter plus their ancestors, so matches stay reachable in the tree.
   const visible = useMemo(() => {
@@ -61,7 +56,7 @@ export function OrgsPage({ selected }: { selected?: string }) {
             <li role="treeitem" aria-expanded={hasKids ? open : undefined} aria-selected={selId === o.id}>
               <div class={`tree-row${selId === o.id ? ' selected' : ''}`}>
                 {hasKids ? (
-                  <button type="button" class="tree-toggle" aria-label={open ? t('orgs.collapse') : t('orgs.expand')} onClick={() => toggle(o.id)}>
+                  <button type="button" class="tree-toggle" aria-label={open ? t('orgs.collapse') : t('orgs.expand')} onClick={() => setCollapsed(toggled(collapsed, o.id))}>
                     {open ? '▾' : '▸'}
                   </button>
                 ) : (
@@ -95,14 +90,7 @@ export function OrgsPage({ selected }: { selected?: string }) {
       </PageHeader>
       <div class="split">
         <section class="card tree-card" aria-label={t('orgs.tree')}>
-          <input
-            type="search"
-            class="tree-filter"
-            placeholder={t('orgs.filter')}
-            aria-label={t('orgs.filter')}
-            value={filter}
-            onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
-          />
+          <SearchBox class="tree-filter" label={t('orgs.filter')} value={filter} onChange={setFilter} />
           {!orgs.loaded ? <Loading /> : orgs.list.length === 0 ? <Empty>{t('orgs.empty')}</Empty> : renderNodes(null, 0) ?? <Empty />}
         </section>
         <section class={`card detail-card${!isNew && !sel ? ' is-empty' : ''}`} ref={detailRef}>
@@ -208,11 +196,7 @@ function OrgForm({ org, parentId }: { org: Org | null; parentId: number | null }
           <input id="org-code" value={code} maxLength={50} onInput={(e) => setCode((e.target as HTMLInputElement).value)} />
         </Field>
         <Field id="org-kind" label={t('orgs.f.kind')} error={fe.fieldMsg('kind')}>
-          <select id="org-kind" value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as OrgKind)}>
-            {KINDS.map((k) => (
-              <option value={k}>{enumLabel(t, 'orgKind', k)}</option>
-            ))}
-          </select>
+          <EnumSelect id="org-kind" value={kind} values={KINDS} labels="orgKind" onChange={setKind} />
         </Field>
         <Field id="org-parent" label={t('orgs.f.parent')} error={fe.fieldMsg('parent_id')} wide>
           <OrgSelect
@@ -243,21 +227,12 @@ function OrgForm({ org, parentId }: { org: Org | null; parentId: number | null }
         )}
       </fieldset>
       {writable && (
-        <div class="form-actions">
-          <button type="submit" class="btn btn-primary" disabled={busy}>
-            {busy ? t('form.saving') : org ? t('form.save') : t('form.create')}
-          </button>
-          {!org && (
-            <a class="btn btn-ghost" href={href(parentId !== null ? `/orgs/${parentId}` : '/orgs')}>
-              {t('form.cancel')}
-            </a>
-          )}
-          {org && (
-            <button type="button" class="btn btn-danger" disabled={busy} onClick={remove}>
-              {t('form.delete')}
-            </button>
-          )}
-        </div>
+        <FormActions
+          busy={busy}
+          editing={!!org}
+          cancel={org ? undefined : href(parentId !== null ? `/orgs/${parentId}` : '/orgs')}
+          onDelete={org ? remove : undefined}
+        />
       )}
     </form>
   );
