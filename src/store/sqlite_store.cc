@@ -232,7 +232,8 @@ class SqliteTransaction final : public Transaction {
 
  private:
   // Builds " WHERE ..." for a list query and the values to bind, in order.
-  Status Where(const ResourceSpec& spec, const ListQuery& q, std::string* sql,
+  // keep_id_order: stop SQLite from driving the query by the organisation index (see Where).
+  Status Where(const ResourceSpec& spec, const ListQuery& q, bool keep_id_order, std::string* sql,
                std::vector<std::pair<const FieldSpec*, Json>>* binds);
   Status BindAll(sqlite3_stmt* stmt, const std::vector<std::pair<const FieldSpec*, Json>>& binds);
 
@@ -318,19 +319,22 @@ SqliteTransaction::~SqliteTransaction() {
   store_->Release(std::move(conn_));
 }
 
-Status SqliteTransaction::Where(const ResourceSpec& spec, const ListQuery& q, std::string* sql,
+Status SqliteTransaction::Where(const ResourceSpec& spec, const ListQuery& q, bool keep_id_order,
+                                std::string* sql,
                                 std::vector<std::pair<const FieldSpec*, Json>>* binds) {
   std::vector<std::string> clauses;
   if (q.scope && !spec.scope_field.empty()) {
     Json ids = Json::array();
     for (int64_t id : *q.scope) ids.push_back(id);
-    // The unary + keeps SQLite from driving the query by the organisation index, which would
-    // make it sort every visible row to answer ORDER BY id LIMIT n (docs/PERFORMANCE.md).
+    // With keep_id_order, the unary + keeps SQLite from driving the query by the organisation
+    // index, which would make it sort every visible row to answer ORDER BY id LIMIT n
+    // (docs/PERFORMANCE.md); a COUNT is better served by that index.
+    std::string plus = keep_id_order ? "+" : "";
     std::string in = " IN (SELECT value FROM json_each(?))";
-    std::string clause = "(+\"" + std::string(spec.scope_field) + "\"" + in;
+    std::string clause = "(" + plus + "\"" + std::string(spec.scope_field) + "\"" + in;
     binds->emplace_back(nullptr, ids.dump());
     if (!spec.also_visible_via.empty()) {
-      clause += " OR +\"" + std::string(spec.also_visible_via) + "\"" + in;
+      clause += " OR " + plus + "\"" + std::string(spec.also_visible_via) + "\"" + in;
       binds->emplace_back(nullptr, ids.dump());
     }
     clauses.push_back(clause + ")");
@@ -376,20 +380,11 @@ Status SqliteTransaction::BindAll(sqlite3_stmt* stmt,
 }
 
 Result<ListPage> SqliteTransaction::List(const ResourceSpec& spec, const ListQuery& query) {
+  std::string table = "\"" + std::string(spec.name) + "\"";
   std::string where;
   std::vector<std::pair<const FieldSpec*, Json>> binds;
-  VIGIL_RETURN_IF_ERROR(Where(spec, query, &where, &binds));
+  VIGIL_RETURN_IF_ERROR(Where(spec, query, /*keep_id_order=*/true, &where, &binds));
   ListPage page;
-  std::string table = "\"" + std::string(spec.name) + "\"";
-  if (query.count_total) {
-    VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
-                           conn_->Prepare("SELECT COUNT(*) FROM " + table + where));
-    VIGIL_RETURN_IF_ERROR(BindAll(stmt, binds));
-    int rc = sqlite3_step(stmt);
-    if (rc != SQLITE_ROW) return StepError(conn_->db(), rc, spec);
-    page.total = sqlite3_column_int64(stmt, 0);
-    sqlite3_reset(stmt);
-  }
   std::string sql = "SELECT " + SelectList(spec) + " FROM " + table + where + " ORDER BY id" +
                     (query.newest_first ? " DESC" : "") + " LIMIT ? OFFSET ?";
   VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn_->Prepare(sql));
@@ -399,6 +394,24 @@ Result<ListPage> SqliteTransaction::List(const ResourceSpec& spec, const ListQue
   int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) page.items.push_back(RowJson(stmt, spec));
   if (rc != SQLITE_DONE) return StepError(conn_->db(), rc, spec);
+  if (!query.count_total) return page;
+
+  // A short, non-empty page (or a short first page) ends the result: the total is known.
+  auto n = static_cast<int64_t>(page.items.size());
+  if (n < query.limit && (n > 0 || query.offset == 0)) {
+    page.total = query.offset + n;
+    return page;
+  }
+  // Counting may use the organisation index: order does not matter here.
+  where.clear();
+  binds.clear();
+  VIGIL_RETURN_IF_ERROR(Where(spec, query, /*keep_id_order=*/false, &where, &binds));
+  VIGIL_ASSIGN_OR_RETURN(stmt, conn_->Prepare("SELECT COUNT(*) FROM " + table + where));
+  VIGIL_RETURN_IF_ERROR(BindAll(stmt, binds));
+  rc = sqlite3_step(stmt);
+  if (rc != SQLITE_ROW) return StepError(conn_->db(), rc, spec);
+  page.total = sqlite3_column_int64(stmt, 0);
+  sqlite3_reset(stmt);
   return page;
 }
 
@@ -501,7 +514,7 @@ Result<std::vector<std::pair<Json, int64_t>>> SqliteTransaction::CountBy(const R
   if (f == nullptr || !f->stored) return Internal("unknown field " + std::string(field));
   std::string where;
   std::vector<std::pair<const FieldSpec*, Json>> binds;
-  VIGIL_RETURN_IF_ERROR(Where(spec, query, &where, &binds));
+  VIGIL_RETURN_IF_ERROR(Where(spec, query, /*keep_id_order=*/false, &where, &binds));
   std::string col = "\"" + std::string(field) + "\"";
   std::string sql = "SELECT " + col + ", COUNT(*) FROM \"" + std::string(spec.name) + "\"" + where +
                     " GROUP BY " + col + " ORDER BY " + col;

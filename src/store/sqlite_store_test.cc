@@ -142,6 +142,17 @@ TEST_F(SqliteStoreTest, ListScopesSearchesFiltersAndPages) {
   EXPECT_EQ(page->items.size(), 5u);
   for (const Json& item : page->items) EXPECT_EQ(item["org_id"], a);
 
+  // The total is exact whether it comes from a short page or from counting.
+  q.limit = 100;
+  EXPECT_EQ(*tx->List(domain::kAssets, q)->total, 12);
+  q.offset = 500;
+  auto beyond = tx->List(domain::kAssets, q);
+  EXPECT_TRUE(beyond->items.empty());
+  EXPECT_EQ(*beyond->total, 12);
+  q.offset = 10;
+  EXPECT_EQ(tx->List(domain::kAssets, q)->items.size(), 2u);
+  EXPECT_EQ(*tx->List(domain::kAssets, q)->total, 12);
+
   ListQuery search;
   search.search = "máy-1";  // lower case finds upper-case Vietnamese
   EXPECT_EQ(*tx->List(domain::kAssets, search)->total, 11);  // 1, 10..19
