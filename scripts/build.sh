@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the server (build/src/cli/vigil), its tests and the console (web/dist).
-# BUILD_DIR and CMAKE_BUILD_TYPE may be set; ccache is used when installed.
+# Builds the console (web/dist) and the server (build/src/cli/vigil) with its tests, or only the
+# CMake targets named as arguments (scripts/build.sh vigil). BUILD_DIR and CMAKE_BUILD_TYPE may
+# be set; ccache is used when installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
@@ -10,4 +11,6 @@ echo "==> building the console (web/dist)"
 
 echo "==> building the server ($BUILD_DIR)"
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-RelWithDebInfo}" >/dev/null
-cmake --build "$BUILD_DIR" -j "$(nproc)"
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+cmake --build "$BUILD_DIR" -j "$(nproc)" "${targets[@]}"

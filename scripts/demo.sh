@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh
+scripts/build.sh vigil
 
 DATA=${VIGIL_DATA:-$PWD/vigil-data}
 LISTEN=${VIGIL_LISTEN:-127.0.0.1:8443}
