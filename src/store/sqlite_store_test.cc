@@ -156,6 +156,15 @@ TEST_F(SqliteStoreTest, ListScopesSearchesFiltersAndPages) {
   ListQuery search;
   search.search = "máy-1";  // lower case finds upper-case Vietnamese
   EXPECT_EQ(*tx->List(domain::kAssets, search)->total, 11);  // 1, 10..19
+  search.offset = 2;
+  search.limit = 3;
+  auto paged = tx->List(domain::kAssets, search);
+  ASSERT_EQ(paged->items.size(), 3u);
+  EXPECT_EQ(*paged->total, 11);
+  EXPECT_EQ(paged->items[0]["hostname"], "MÁY-11");
+  EXPECT_EQ(paged->items[2]["hostname"], "MÁY-13");
+  search.offset = 0;
+  search.limit = 100;
 
   ListQuery filtered;
   filtered.equals = {{"role", "server"}};
