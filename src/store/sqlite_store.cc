@@ -2,7 +2,6 @@
 // per connection, SQL generated from the ResourceSpecs.
 #include <sqlite3.h>
 
-#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -237,11 +236,6 @@ class SqliteTransaction final : public Transaction {
   Status Where(const ResourceSpec& spec, const ListQuery& q, bool keep_id_order, std::string* sql,
                std::vector<std::pair<const FieldSpec*, Json>>* binds);
   Status BindAll(sqlite3_stmt* stmt, const std::vector<std::pair<const FieldSpec*, Json>>& binds);
-  // A searching list with a total: one scan collects the matching ids (the total), then the page
-  // is read by id, instead of scanning once to count and once for the page.
-  Result<ListPage> ListSearch(const ResourceSpec& spec, const ListQuery& query,
-                              const std::string& where,
-                              const std::vector<std::pair<const FieldSpec*, Json>>& binds);
 
   SqliteStore* store_;
   std::unique_ptr<Connection> conn_;
@@ -385,41 +379,11 @@ Status SqliteTransaction::BindAll(sqlite3_stmt* stmt,
   return Status::Ok();
 }
 
-Result<ListPage> SqliteTransaction::ListSearch(
-    const ResourceSpec& spec, const ListQuery& query, const std::string& where,
-    const std::vector<std::pair<const FieldSpec*, Json>>& binds) {
-  std::string table = "\"" + std::string(spec.name) + "\"";
-  std::string order = query.newest_first ? " ORDER BY id DESC" : " ORDER BY id";
-  VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
-                         conn_->Prepare("SELECT id FROM " + table + where + order));
-  VIGIL_RETURN_IF_ERROR(BindAll(stmt, binds));
-  std::vector<int64_t> ids;
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) ids.push_back(sqlite3_column_int64(stmt, 0));
-  if (rc != SQLITE_DONE) return StepError(conn_->db(), rc, spec);
-  ListPage page;
-  page.total = static_cast<int64_t>(ids.size());
-  Json wanted = Json::array();
-  for (auto i = static_cast<size_t>(std::max<int64_t>(query.offset, 0));
-       i < ids.size() && static_cast<int64_t>(wanted.size()) < query.limit; ++i) {
-    wanted.push_back(ids[i]);
-  }
-  if (wanted.empty()) return page;
-  VIGIL_ASSIGN_OR_RETURN(stmt,
-                         conn_->Prepare("SELECT " + SelectList(spec) + " FROM " + table +
-                                        " WHERE id IN (SELECT value FROM json_each(?))" + order));
-  VIGIL_RETURN_IF_ERROR(BindJson(stmt, 1, nullptr, wanted.dump()));
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) page.items.push_back(RowJson(stmt, spec));
-  if (rc != SQLITE_DONE) return StepError(conn_->db(), rc, spec);
-  return page;
-}
-
 Result<ListPage> SqliteTransaction::List(const ResourceSpec& spec, const ListQuery& query) {
   std::string table = "\"" + std::string(spec.name) + "\"";
   std::string where;
   std::vector<std::pair<const FieldSpec*, Json>> binds;
   VIGIL_RETURN_IF_ERROR(Where(spec, query, /*keep_id_order=*/true, &where, &binds));
-  if (!query.search.empty() && query.count_total) return ListSearch(spec, query, where, binds);
   ListPage page;
   std::string sql = "SELECT " + SelectList(spec) + " FROM " + table + where + " ORDER BY id" +
                     (query.newest_first ? " DESC" : "") + " LIMIT ? OFFSET ?";
