@@ -200,19 +200,6 @@ std::string Utf8Lower(std::string_view text) {
   return out;
 }
 
-bool ContainsFolded(std::string_view haystack, std::string_view folded_needle) {
-  if (folded_needle.empty()) return true;
-  if (IsAscii(haystack)) {
-    // Folding keeps ASCII ASCII, so a needle with other bytes cannot occur.
-    if (!IsAscii(folded_needle)) return false;
-    const auto it =
-        std::search(haystack.begin(), haystack.end(), folded_needle.begin(), folded_needle.end(),
-                    [](char a, char b) { return AsciiLowerChar(a) == b; });
-    return it != haystack.end();
-  }
-  return Utf8Lower(haystack).find(folded_needle) != std::string::npos;
-}
-
 bool ContainsFoldCase(std::string_view haystack, std::string_view needle) {
   if (needle.empty()) return true;
   if (IsAscii(needle) && IsAscii(haystack)) {

@@ -43,8 +43,5 @@ std::string Utf8Lower(std::string_view text);
 // ContainsFoldCase("SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "thông tin") is true. An empty needle is found
 // everywhere. ASCII-only inputs take a path that does not allocate.
 bool ContainsFoldCase(std::string_view haystack, std::string_view needle);
-// The same test with a needle already folded by Utf8Lower: for searching many haystacks for one
-// needle (the store's search), folding the needle once.
-bool ContainsFolded(std::string_view haystack, std::string_view folded_needle);
 
 }  // namespace vigil

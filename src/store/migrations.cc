@@ -5,7 +5,8 @@ namespace {
 
 constexpr Migration kMigrations[] = {
     // Ids are AUTOINCREMENT so that an id is never reused: audit entries keep pointing at one
-    // record for ever.
+    // record for ever. search_text is the searchable fields of domain/resources.cc folded by
+    // vigil_fold (core Utf8Lower) when written, so a search is one instr() per row.
     {1, "initial schema", R"sql(
 CREATE TABLE orgs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -16,6 +17,7 @@ CREATE TABLE orgs (
   address TEXT,
   public_ranges TEXT,
   last_assessment_date TEXT,
+  search_text TEXT GENERATED ALWAYS AS (vigil_fold(coalesce(name, '') || char(10) || coalesce(code, ''))) STORED,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
@@ -38,6 +40,7 @@ CREATE TABLE systems (
   approval_decision TEXT,
   approval_date TEXT,
   last_assessment_date TEXT,
+  search_text TEXT GENERATED ALWAYS AS (vigil_fold(coalesce(name, '') || char(10) || coalesce(approval_decision, ''))) STORED,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
@@ -55,6 +58,7 @@ CREATE TABLE assets (
   os_version TEXT,
   system_ids TEXT,
   description TEXT,
+  search_text TEXT GENERATED ALWAYS AS (vigil_fold(coalesce(hostname, '') || char(10) || coalesce(os, ''))) STORED,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
@@ -70,6 +74,7 @@ CREATE TABLE contacts (
   email TEXT,
   org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE RESTRICT,
   on_call INTEGER,
+  search_text TEXT GENERATED ALWAYS AS (vigil_fold(coalesce(name, '') || char(10) || coalesce(position, '') || char(10) || coalesce(email, ''))) STORED,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
@@ -86,6 +91,7 @@ CREATE TABLE users (
   failed_logins INTEGER,
   locked_until TEXT,
   last_login_at TEXT,
+  search_text TEXT GENERATED ALWAYS AS (vigil_fold(coalesce(username, '') || char(10) || coalesce(display_name, ''))) STORED,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );

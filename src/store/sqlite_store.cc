@@ -27,26 +27,16 @@ bool IsIntColumn(FieldType t) {
   return t == FieldType::kInt || t == FieldType::kRef || t == FieldType::kBool;
 }
 
-// vigil_contains(haystack, needle): case-insensitive substring for Vietnamese text.
-void ContainsFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  const unsigned char* hay = sqlite3_value_text(argv[0]);
-  const unsigned char* needle = sqlite3_value_text(argv[1]);
-  if (hay == nullptr || needle == nullptr) {
-    sqlite3_result_int(ctx, 0);
+// vigil_fold(text): Utf8Lower, for the stored search_text columns.
+void FoldFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const unsigned char* text = sqlite3_value_text(argv[0]);
+  if (text == nullptr) {
+    sqlite3_result_null(ctx);
     return;
   }
-  // The folded needle is cached on the statement for as long as the argument stays the same.
-  auto* folded = static_cast<std::string*>(sqlite3_get_auxdata(ctx, 1));
-  if (folded == nullptr) {
-    sqlite3_set_auxdata(ctx, 1, new std::string(Utf8Lower(reinterpret_cast<const char*>(needle))),
-                        [](void* p) { delete static_cast<std::string*>(p); });
-    folded = static_cast<std::string*>(sqlite3_get_auxdata(ctx, 1));
-  }
-  std::string_view text(reinterpret_cast<const char*>(hay),
-                        static_cast<size_t>(sqlite3_value_bytes(argv[0])));
-  bool found = folded ? ContainsFolded(text, *folded)
-                      : ContainsFoldCase(text, reinterpret_cast<const char*>(needle));
-  sqlite3_result_int(ctx, found);
+  std::string folded = Utf8Lower(std::string_view(
+      reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_value_bytes(argv[0]))));
+  sqlite3_result_text(ctx, folded.data(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
 }
 
 // One connection and its statement cache. Used by one transaction at a time.
@@ -63,8 +53,8 @@ class Connection {
                     "cannot open database " + path + ": " + sqlite3_errstr(rc));
     }
     sqlite3_busy_timeout(db, 10000);
-    sqlite3_create_function(db, "vigil_contains", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
-                            ContainsFunction, nullptr, nullptr);
+    sqlite3_create_function(db, "vigil_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                            FoldFunction, nullptr, nullptr);
     VIGIL_RETURN_IF_ERROR(
         conn->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
                    "PRAGMA cache_size=-8192;"));  // 8 MiB of pages per connection
@@ -340,14 +330,9 @@ Status SqliteTransaction::Where(const ResourceSpec& spec, const ListQuery& q, bo
     clauses.push_back(clause + ")");
   }
   if (!q.search.empty()) {
-    std::string any;
-    for (const FieldSpec& f : spec.fields) {
-      if (!f.searchable) continue;
-      if (!any.empty()) any += " OR ";
-      any += "vigil_contains(\"" + std::string(f.name) + "\", ?)";
-      binds->emplace_back(nullptr, q.search);
-    }
-    if (!any.empty()) clauses.push_back("(" + any + ")");
+    // search_text holds the searchable fields already folded (see migrations.cc).
+    clauses.push_back("instr(search_text, ?) > 0");
+    binds->emplace_back(nullptr, Utf8Lower(q.search));
   }
   for (const auto& [name, value] : q.equals) {
     const FieldSpec* f = spec.Field(name);

@@ -69,6 +69,24 @@ TEST_F(SqliteStoreTest, MigrationsAppliedOnceAndColumnsMatchSpecs) {
       if (f.stored && f.access != domain::Access::kWriteOnly) stored.insert(std::string(f.name));
     }
     EXPECT_EQ(columns, stored) << name;
+
+    // search_text folds exactly the searchable fields.
+    std::string table_sql;
+    sql =
+        std::string("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '") + name + "'";
+    ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK);
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+      table_sql = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+    size_t fold = table_sql.find("vigil_fold(");
+    std::string expr = fold == std::string::npos
+                           ? ""
+                           : table_sql.substr(fold, table_sql.find(")) STORED", fold) - fold);
+    for (const auto& f : spec->fields) {
+      bool in_expr = expr.find("coalesce(" + std::string(f.name) + ",") != std::string::npos;
+      EXPECT_EQ(in_expr, f.searchable) << name << "." << f.name;
+    }
   }
   sqlite3_close(db);
 }
