@@ -166,7 +166,7 @@ BENCHMARK(BM_StoreListAssetsNoTotal)
     ->Arg(kProvince)
     ->Unit(benchmark::kMicrosecond);
 
-// ?q=ketoan: vigil_contains over every searchable column of every row, twice (COUNT and page).
+// ?q=ketoan: instr() over the folded search_text of every row (COUNT, then the page).
 void BM_StoreSearchAssets(benchmark::State& state) {
   Fixture& f = Shared();
   store::ListQuery q;
