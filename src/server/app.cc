@@ -69,7 +69,7 @@ http::Response App::Handle(const http::Request& req) const {
   } else if (!static_files_ && IsRead(req.method) && req.path == "/") {
     r = http::Response::Text(200,
                              "Vigil is running, but the console was not built. Run "
-                             "scripts/build-web.sh, or use the API at /api/v1.\n");
+                             "scripts/build.sh, or use the API at /api/v1.\n");
   } else {
     r = ErrorResponse(NotFound("no such page: " + req.path));
   }

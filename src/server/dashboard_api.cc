@@ -25,9 +25,10 @@ Result<http::Response> Dashboard(Call& call, const ApiSettings& s) {
   scope.limit = 100000;
   scope.offset = 0;
   scope.count_total = false;
-  Json out = {{"org_id", call.req.Query("org_id")
-                             ? Json(std::stoll(std::string(*call.req.Query("org_id"))))
-                             : Json(nullptr)}};
+  Json out = {{"org_id", nullptr}};
+  if (auto org = call.req.Query("org_id")) {
+    VIGIL_ASSIGN_OR_RETURN(out["org_id"], ParseId(*org, "org_id"));
+  }
   VIGIL_ASSIGN_OR_RETURN(Json levels, CountsBy(call, domain::kSystems, "security_level", scope));
   for (int level = 1; level <= 5; ++level) {
     if (!levels.contains(std::to_string(level))) levels[std::to_string(level)] = 0;
