@@ -277,6 +277,12 @@ std::string JsonToCsvCell(const Json& value) {
   return value.dump();
 }
 
+std::optional<int64_t> IntField(const Json& record, std::string_view name) {
+  auto it = record.find(name);
+  if (it == record.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int64_t>();
+}
+
 Json PublicView(const ResourceSpec& spec, Json record) {
   for (const FieldSpec& f : spec.fields) {
     if (f.access == Access::kInternal || f.access == Access::kWriteOnly) {

@@ -4,7 +4,9 @@
 // normalised. Every error is InvalidArgument with `where` set to the field path ("ips[1]").
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 
 #include "core/status.h"
@@ -33,6 +35,9 @@ Result<Json> DecodeValue(const FieldSpec& f, const Json& value);
 Result<Json> CsvCellToJson(const FieldSpec& f, std::string_view cell);
 // The CSV text for a stored value (lists joined with ';', null as empty).
 std::string JsonToCsvCell(const Json& value);
+
+// The integer member `name` of a record, or nullopt when absent, null or not an integer.
+std::optional<int64_t> IntField(const Json& record, std::string_view name);
 
 // Returns `record` without internal and write-only fields, with every other field of the spec
 // present (null when absent): what the API may show. Pass an rvalue to avoid a copy.

@@ -1,5 +1,7 @@
 #include "server/access.h"
 
+#include "domain/record.h"
+
 namespace vigil::server {
 
 std::optional<Role> ParseRole(std::string_view name) {
@@ -90,25 +92,14 @@ Status Access::CheckWrite(const domain::ResourceSpec& spec) const {
   return PermissionDenied("your role can only read");
 }
 
-namespace {
-
-std::optional<int64_t> OrgOf(const store::Json& record, std::string_view field) {
-  if (field.empty()) return std::nullopt;
-  auto it = record.find(field);
-  if (it == record.end() || !it->is_number_integer()) return std::nullopt;
-  return it->get<int64_t>();
-}
-
-}  // namespace
-
 bool Access::SeesRecord(const domain::ResourceSpec& spec, const store::Json& record) const {
-  return OwnsRecord(spec, record) ||
-         (!spec.also_visible_via.empty() && SeesOrg(OrgOf(record, spec.also_visible_via)));
+  return OwnsRecord(spec, record) || (!spec.also_visible_via.empty() &&
+                                      SeesOrg(domain::IntField(record, spec.also_visible_via)));
 }
 
 bool Access::OwnsRecord(const domain::ResourceSpec& spec, const store::Json& record) const {
   if (!visible_list_) return true;
-  return SeesOrg(OrgOf(record, spec.scope_field));
+  return SeesOrg(domain::IntField(record, spec.scope_field));
 }
 
 }  // namespace vigil::server

@@ -28,7 +28,8 @@ struct Principal {
   Role role = Role::kViewer;
   std::optional<int64_t> scope_root;  // nullopt: every organisation
   bool via_cookie = false;            // authenticated by the session cookie (CSRF applies)
-  std::string csrf_token;             // the session's CSRF token (cookie sessions only)
+  std::string csrf_token;             // the session's CSRF token (sessions only)
+  std::optional<int64_t> session_id;  // the session behind the request; nullopt for API tokens
 };
 
 // An immutable snapshot of the organisation tree.

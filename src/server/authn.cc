@@ -2,19 +2,23 @@
 
 #include "auth/credentials.h"
 #include "core/time.h"
-#include "domain/resource.h"
+#include "domain/record.h"
 
 namespace vigil::server {
 namespace {
 
 Status Unauthenticated(std::string msg) { return {StatusCode::kUnauthenticated, std::move(msg)}; }
 
-bool Expired(const store::Json& record) {
+}  // namespace
+
+bool CredentialExpired(const store::Json& record) {
   auto it = record.find("expires_at");
   if (it == record.end() || !it->is_string()) return false;
   auto t = ParseTimestamp(it->get<std::string>());
   return !t.ok() || *t <= Clock::now();
 }
+
+namespace {
 
 bool ChangesState(std::string_view method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
@@ -43,7 +47,7 @@ Result<Principal> Authenticate(const http::Request& req, store::Transaction& tx)
   if (via_cookie && !is_session) return Unauthenticated("unknown session");
   const domain::ResourceSpec& spec = is_session ? domain::kSessions : domain::kApiTokens;
   VIGIL_ASSIGN_OR_RETURN(auto cred, tx.FindBy(spec, "token_hash", auth::TokenDigest(token)));
-  if (!cred || Expired(*cred))
+  if (!cred || CredentialExpired(*cred))
     return Unauthenticated("the session or token has expired; log in again");
 
   VIGIL_ASSIGN_OR_RETURN(auto user, tx.Get(domain::kUsers, (*cred)["user_id"].get<int64_t>()));
@@ -53,9 +57,12 @@ Result<Principal> Authenticate(const http::Request& req, store::Transaction& tx)
   p.user_id = (*user)["id"].get<int64_t>();
   p.username = (*user)["username"].get<std::string>();
   p.role = ParseRole((*user)["role"].get<std::string>()).value_or(Role::kViewer);
-  if ((*user)["org_id"].is_number_integer()) p.scope_root = (*user)["org_id"].get<int64_t>();
+  p.scope_root = domain::IntField(*user, "org_id");
   p.via_cookie = via_cookie;
-  if (is_session) p.csrf_token = (*cred)["csrf_token"].get<std::string>();
+  if (is_session) {
+    p.csrf_token = (*cred)["csrf_token"].get<std::string>();
+    p.session_id = domain::IntField(*cred, "id");
+  }
 
   if (via_cookie && ChangesState(req.method)) {
     auto sent = req.Header("x-csrf-token");

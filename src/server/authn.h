@@ -13,6 +13,9 @@ inline constexpr std::string_view kCsrfCookie = "vigil_csrf";
 inline constexpr std::string_view kSessionPrefix = "vgs_";
 inline constexpr std::string_view kApiTokenPrefix = "vgt_";
 
+// True when a session or API token record's expires_at has passed (or cannot be read).
+bool CredentialExpired(const store::Json& record);
+
 // The principal behind the request, or Unauthenticated (no/unknown/expired credentials, disabled
 // user) or PermissionDenied (missing or wrong CSRF token on a cookie request that changes state).
 Result<Principal> Authenticate(const http::Request& req, store::Transaction& tx);

@@ -3,21 +3,21 @@
 #include "auth/credentials.h"
 #include "core/time.h"
 #include "domain/resource.h"
+#include "server/audit_log.h"
 
 namespace vigil::server {
 namespace {
 
 using Json = store::Json;
 
+// Command-line changes are audited like API ones, with "vigil admin" as the actor.
 Status Audit(store::Transaction& tx, std::string_view action, std::string_view kind,
              std::optional<int64_t> object_id, const Json& after) {
-  Json entry = {{"at", NowTimestamp()},
-                {"actor", "vigil admin"},
-                {"action", action},
-                {"kind", kind},
-                {"object_id", object_id ? Json(*object_id) : Json()},
-                {"after", after}};
-  return tx.Insert(domain::kAudit, entry).status();
+  return AppendAudit(tx, {.actor = "vigil admin",
+                          .action = action,
+                          .kind = kind,
+                          .object_id = object_id,
+                          .after = after});
 }
 
 }  // namespace

@@ -14,13 +14,8 @@ namespace {
 
 using domain::FieldSpec;
 using domain::FieldType;
+using domain::IntField;
 using domain::ResourceSpec;
-
-std::optional<int64_t> IntField(const Json& record, std::string_view name) {
-  auto it = record.find(name);
-  if (it == record.end() || !it->is_number_integer()) return std::nullopt;
-  return it->get<int64_t>();
-}
 
 std::optional<std::chrono::year_month_day> DateField(const Json& record, std::string_view name) {
   auto it = record.find(name);

@@ -451,3 +451,23 @@ test('form-encoded and text/plain logins are refused with 400 and set no cookie'
   const missing = await api(srv.url, null, 'POST', '/auth/login', { username: srv.admin.username });
   expectError(missing, 400, { code: 'invalid_argument', field: 'password' });
 });
+
+describe('session housekeeping', () => {
+  test('a login removes its user\'s expired sessions and keeps live ones', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const db = path.join(srv.dataDir, 'vigil.db');
+    const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+    const user = await makeUser(srv.url, admin.token, { role: 'viewer', org_id: orgs['SX-YT'] });
+    await login(srv.url, user.username, user.password);
+    const uid = sql(`SELECT id FROM users WHERE username = '${user.username}'`);
+    const live = () => Number(sql(`SELECT COUNT(*) FROM sessions WHERE user_id = ${uid}`));
+    const before_ = live();
+    assert.ok(before_ >= 2);
+    // The user's first session (from makeUser) lapses.
+    sql(`UPDATE sessions SET expires_at = '2000-01-01T00:00:00Z' WHERE id = (SELECT MIN(id) FROM sessions WHERE user_id = ${uid})`);
+    assert.equal((await api(srv.url, user.token, 'GET', '/auth/me')).status, 401, 'the expired session is refused');
+    await login(srv.url, user.username, user.password);
+    assert.equal(live(), before_, 'one expired session removed, one new added');
+    assert.equal(sql(`SELECT COUNT(*) FROM sessions WHERE user_id = ${uid} AND expires_at < '2001'`), '0');
+  });
+});
