@@ -108,6 +108,14 @@ Result<Json> DecodeString(const FieldSpec& f, const Json& v) {
   return Json(std::string(s));
 }
 
+// The whole of `text` as a decimal integer, or nullopt.
+std::optional<int64_t> ParseInt(std::string_view text) {
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return n;
+}
+
 bool IsList(FieldType t) {
   return t == FieldType::kEnumList || t == FieldType::kIpList || t == FieldType::kCidrList ||
          t == FieldType::kRefList;
@@ -223,11 +231,9 @@ Result<Json> CsvCellToJson(const FieldSpec& f, std::string_view cell) {
   switch (f.type) {
     case FieldType::kInt:
     case FieldType::kRef: {
-      int64_t n = 0;
-      auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), n);
-      if (ec != std::errc() || end != cell.data() + cell.size())
-        return Invalid("expected an integer");
-      return Json(n);
+      std::optional<int64_t> n = ParseInt(cell);
+      if (!n) return Invalid("expected an integer");
+      return Json(*n);
     }
     case FieldType::kBool: {
       std::string lower = Utf8Lower(cell);
@@ -246,12 +252,9 @@ Result<Json> CsvCellToJson(const FieldSpec& f, std::string_view cell) {
         part = Trim(part);
         if (part.empty()) continue;
         if (f.type == FieldType::kRefList) {
-          int64_t n = 0;
-          auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), n);
-          if (ec != std::errc() || end != part.data() + part.size()) {
-            return Invalid("expected ids separated by ';'");
-          }
-          list.push_back(n);
+          std::optional<int64_t> n = ParseInt(part);
+          if (!n) return Invalid("expected ids separated by ';'");
+          list.push_back(*n);
         } else {
           list.push_back(std::string(part));
         }

@@ -53,16 +53,16 @@ Result<Json> RowToBody(Call& call, const ResourceSpec& spec,
   for (size_t i = 0; i < columns.size(); ++i) {
     const std::string& col = columns[i];
     if (col == "org_code") {
-      if (rec.fields[i].empty()) continue;
-      VIGIL_ASSIGN_OR_RETURN(auto org, call.tx.FindBy(domain::kOrgs, "code", rec.fields[i]));
+      std::string code(Trim(rec.fields[i]));
+      if (code.empty()) continue;
+      VIGIL_ASSIGN_OR_RETURN(auto org, call.tx.FindBy(domain::kOrgs, "code", code));
       if (!org || !call.access->SeesOrg((*org)["id"].get<int64_t>())) {
         return InvalidArgument("no organisation with this code", col);
       }
       body["org_id"] = (*org)["id"];
       continue;
     }
-    const domain::FieldSpec* f = col == "id" ? spec.Field("id") : spec.Field(col);
-    auto cell = domain::CsvCellToJson(*f, rec.fields[i]);
+    auto cell = domain::CsvCellToJson(*spec.Field(col), rec.fields[i]);
     if (!cell.ok()) return cell.status().Within(col);
     if (col == "id" && cell->is_null()) continue;
     body[col] = std::move(cell).value();

@@ -140,6 +140,14 @@ describe('import', () => {
     for (const id of [anh.id, viet.id, dung.id]) assert.ok(ids.includes(id), `audit entry for contact ${id}`);
   });
 
+  test('an org_code with stray spaces, as spreadsheets leave them, still resolves', async () => {
+    const csv = toCsv([['name', 'org_code'], ['Đinh Văn Mười', '  SX-YT  ']]);
+    const r = await importCsv('contacts', csv);
+    assert.equal(r.status, 200, r.text);
+    const c = (await listAll(U, admin.token, '/contacts')).find((x) => x.name === 'Đinh Văn Mười');
+    assert.equal(c?.org_id, org['SX-YT']);
+  });
+
   test('assets: lists separated by ";", values normalised like the API', async () => {
     const systems = await listAll(U, admin.token, '/systems');
     const s1 = systems[0].id;
