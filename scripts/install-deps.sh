@@ -13,9 +13,10 @@ BUILD_PACKAGES=(
   libboost1.81-dev libssl-dev libsodium-dev libsqlite3-dev nlohmann-json3-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  zlib1g-dev libzstd-dev libzip-dev libpugixml-dev
   nodejs openssl sqlite3 curl
 )
-TEST_PACKAGES=(chromium fonts-dejavu-core wrk clang-14 libclang-rt-14-dev clang-format clang-tidy procps)
+TEST_PACKAGES=(chromium fonts-dejavu-core wrk grepcidr zstd clang-14 libclang-rt-14-dev clang-format clang-tidy procps)
 
 packages=("${BUILD_PACKAGES[@]}")
 if [ "${1:-}" = "--test" ]; then packages+=("${TEST_PACKAGES[@]}"); fi

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "auth/credentials.h"
+#include "cli/hunt_cmd.h"
 #include "cli/serve.h"
 #include "server/provisioning.h"
 #include "store/store.h"
@@ -50,7 +51,7 @@ int main(int argc, char** argv) {
   CLI::App app{
       "Vigil: security operations for Vietnamese state bodies.\n"
       "Organisations, information systems, assets and contacts behind a secure API and "
-      "console."};
+      "console; indicator hunting and botnet attribution on the command line."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("vigil ") + VIGIL_VERSION);
 
@@ -80,7 +81,23 @@ int main(int argc, char** argv) {
   reset->add_option("--password-file", password_file, "File whose first line is the password")
       ->required();
 
+  // vigil hunt
+  vigil::cli::HuntFlags hunt_flags;
+  CLI::App* hunt = app.add_subcommand(
+      "hunt", "Find indicators (botnet IPs, C2 domains, hashes) in logs, like grepcidr but faster");
+  vigil::cli::AddHuntFlags(hunt, &hunt_flags);
+
+  // vigil botnet attribute
+  CLI::App* botnet = app.add_subcommand("botnet", "Work with the national botnet IP list");
+  botnet->require_subcommand(1);
+  vigil::cli::AttributeFlags attribute_flags;
+  CLI::App* attribute = botnet->add_subcommand(
+      "attribute", "Find the internal host behind each listed public address from NAT logs");
+  vigil::cli::AddAttributeFlags(attribute, &attribute_flags);
+
   CLI11_PARSE(app, argc, argv);
+  if (hunt->parsed()) return vigil::cli::RunHunt(hunt_flags);
+  if (attribute->parsed()) return vigil::cli::RunAttribute(attribute_flags);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   if (Status s = vigil::auth::InitCrypto(); !s.ok()) return Fail(s);
 

@@ -21,6 +21,7 @@ namespace vigil {
 struct IpAddress {
   bool v6 = false;
   std::array<uint8_t, 16> bytes{};
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>
   auto operator<=>(const IpAddress&) const = default;
 };
 

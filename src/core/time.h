@@ -26,3 +26,18 @@ Result<Clock::time_point> ParseTimestamp(std::string_view text);
 inline std::string NowTimestamp() { return FormatTimestamp(Clock::now()); }
 
 }  // namespace vigil
+
+namespace vigil {
+
+// "+07:00", "+0700", "-05:30", "Z" -> seconds east of UTC.
+Result<int> ParseUtcOffset(std::string_view text);
+
+// A moment as people type it on a command line: "2026-11-21", "2026-11-21 08:15",
+// "2026-11-21T08:15:30", "21/11/2026 08:15[:30]", each optionally followed by "Z" or an offset
+// ("+07:00"); without one, `tz_offset_seconds` applies. Returns Unix seconds.
+Result<int64_t> ParseMoment(std::string_view text, int tz_offset_seconds);
+
+// "90s", "10m", "2h", "7d", or a bare number of seconds -> seconds (> 0).
+Result<int64_t> ParseDuration(std::string_view text);
+
+}  // namespace vigil

@@ -1,0 +1,62 @@
+// Fuzzes the firewall log parsers (iptables/nftables, pfSense/OPNsense filterlog, FortiGate,
+// Cisco ASA, PAN-OS) with the input as one line, and checks (abort() on violation) that every
+// error is kInvalidArgument naming a field, and that every record keeps ports in range and holds
+// only clean text: valid UTF-8 without control bytes, lower-case protocol and action.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "core/text.h"
+#include "logs/log_record.h"
+
+namespace {
+
+void Check(bool condition) {
+  if (!condition) std::abort();
+}
+
+bool CleanText(const std::string& text) {
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+  }
+  return vigil::IsValidUtf8(text);
+}
+
+void CheckParse(vigil::logs::LogFormat format, std::string_view line,
+                const vigil::logs::FileContext& context) {
+  const auto record = vigil::logs::ParseLine(format, line, context);
+  if (!record.ok()) {
+    Check(record.status().code() == vigil::StatusCode::kInvalidArgument);
+    Check(!record.status().where().empty() && !record.status().message().empty());
+    return;
+  }
+  for (const int port :
+       {record->src_port, record->dst_port, record->nat_src_port, record->nat_dst_port}) {
+    Check(port >= 0 && port <= 65535);
+  }
+  Check(record->time >= 0);
+  Check(!record->nat_src || record->src);  // a translation of nothing makes no sense
+  for (const std::string* text : {&record->proto, &record->action, &record->name, &record->url}) {
+    Check(CleanText(*text));
+  }
+  Check(record->proto == vigil::AsciiLower(record->proto));
+  Check(record->action == vigil::AsciiLower(record->action));
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view line(reinterpret_cast<const char*>(data), size);
+  vigil::logs::FileContext context;
+  context.year = 2026;
+  // Every other input length also runs with UTC as the default zone.
+  if (size % 2 == 1) context.tz_offset_seconds = 0;
+  for (const auto format : {vigil::logs::LogFormat::kIptables, vigil::logs::LogFormat::kPfsense,
+                            vigil::logs::LogFormat::kFortigate, vigil::logs::LogFormat::kAsa,
+                            vigil::logs::LogFormat::kPaloAlto}) {
+    CheckParse(format, line, context);
+  }
+  return 0;
+}

@@ -1,0 +1,81 @@
+#include "hunt/address_scanner.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "hunt/address_scanner_reference.h"
+
+namespace vigil::hunt {
+namespace {
+
+std::vector<Span> Scan(std::string_view text, bool v4 = true, bool v6 = true) {
+  return ScanSpans(text, v4, v6);
+}
+
+std::vector<std::string> Texts(std::string_view text, bool v4 = true, bool v6 = true) {
+  std::vector<std::string> out;
+  for (const Span& s : Scan(text, v4, v6)) out.emplace_back(text.substr(s.begin, s.end - s.begin));
+  return out;
+}
+
+TEST(AddressScanner, FindsAddressesWhereGrepcidrDoes) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(Texts("SRC=10.0.0.1 DST=192.0.2.7 LEN=60"), (V{"10.0.0.1", "192.0.2.7"}));
+  EXPECT_EQ(Texts("a1.2.3.4 x.1.2.3.4 a.b1.2.3.4"), (V{"1.2.3.4", "1.2.3.4", "1.2.3.4"}));
+  EXPECT_EQ(Texts("1.2.3.4a 5a1.2.3.4 5.1.2.3.4 4.3.2.1.in-addr.arpa 01.2.3.4 1.2.3.256"), V{});
+  EXPECT_EQ(Texts("1.2.3.4:80 1.2.3.4/24 (1.2.3.4) 1.2.3.4_"),
+            (V{"1.2.3.4", "1.2.3.4", "1.2.3.4", "1.2.3.4"}));
+  EXPECT_EQ(Texts("[2001:db8::1]:80 fe80::1%eth0 x2001:db8::2"),
+            (V{"2001:db8::1", "fe80::1", "2001:db8::2"}));
+  EXPECT_EQ(Texts("12:00:01 MAC=00:16:3e:5c:1a:2b:00:16:3e:aa:bb:cc:08:00 2001:db8::1:"), V{});
+  EXPECT_EQ(Texts("::ffff:1.2.3.4"), (V{"::ffff:1.2.3.4"}));
+  EXPECT_EQ(Texts("::ffff:1.2.3.4", true, false), (V{"1.2.3.4"}));  // no IPv6 in the list
+  EXPECT_EQ(Texts("ab:1.2.3.4", true, true), V{});  // grepcidr's IPv6 field swallows it
+  EXPECT_EQ(Texts("ab:1.2.3.4", true, false), (V{"1.2.3.4"}));
+  EXPECT_EQ(Texts("1234.5.6.7"), (V{"234.5.6.7"}));  // grepcidr's hint starts inside numbers
+}
+
+TEST(AddressScanner, NothingCrossesALineFeed) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(Texts("x 5\n.1.2.3.4\n2001:db8::\n1"), (V{"1.2.3.4", "2001:db8::"}));
+  EXPECT_EQ(Texts("1.2.3\n.4"), V{});
+}
+
+TEST(AddressScanner, HandlesEdgesOfTheBuffer) {
+  EXPECT_TRUE(Scan("").empty());
+  EXPECT_TRUE(Scan("1").empty());
+  EXPECT_EQ(Scan("1.2.3.4").size(), 1u);
+  EXPECT_EQ(Scan("::1").size(), 1u);
+  const std::string zeros(1 << 20, '0');
+  EXPECT_TRUE(Scan(zeros + "." + zeros).empty());  // a field far too long for an address
+}
+
+// The property that matters: the fast scanner reports exactly what the byte-by-byte reference
+// reports, on random text dense in digits, dots, colons, hex letters and line feeds.
+TEST(AddressScanner, AgreesWithTheReferenceOnRandomText) {
+  std::mt19937 rng(2026);
+  const std::string alphabet = "0123456789012345678901.....::::abcdefxyz/ -_[]\n\t";
+  const std::vector<std::string> seeds = {"10.0.0.1",        "255.255.255.255", "2001:db8::1", "::",
+                                          "::ffff:10.1.2.3", "1:2:3:4:5:6:7:8", "fe80::"};
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int pieces = 1 + static_cast<int>(rng() % 40);
+    for (int i = 0; i < pieces; ++i) {
+      if (rng() % 3 == 0) {
+        text += seeds[rng() % seeds.size()];
+      } else {
+        text.push_back(alphabet[rng() % alphabet.size()]);
+      }
+    }
+    for (const auto [v4, v6] : {std::pair{true, true}, {true, false}, {false, true}}) {
+      ASSERT_EQ(Scan(text, v4, v6), Reference(text, v4, v6))
+          << "v4=" << v4 << " v6=" << v6 << " text=\"" << text << "\"";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace vigil::hunt

@@ -1,0 +1,54 @@
+// `vigil botnet attribute`: from a botnet list (public address + time, sometimes the source port
+// and the C2 address) and firewall NAT session logs, to the internal host behind each listing.
+//
+// For each listing, the sessions whose translated source (LogRecord::nat_src) is the listed
+// address and whose time is within the window around the listed time are candidates. They are
+// narrowed, in order of strength:
+//   1. "nat_port"    — the translated source port equals the listed port (exact, even under PAT);
+//   2. "destination" — the destination equals the listed C2/sinkhole address (and port, if given);
+//   3. "window"      — every internal host seen behind the address in the window, ranked by the
+//                      number of sessions and then by closeness in time.
+// A listing with no candidate is reported too, with the reason, so nothing is silently dropped.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/ip.h"
+#include "core/status.h"
+#include "intel/indicator.h"
+#include "logs/log_record.h"
+
+namespace vigil::hunt {
+
+struct AttributeOptions {
+  int64_t window_seconds = 600;           // ± around the listed time
+  std::optional<logs::LogFormat> format;  // nullopt: detect per file
+  int tz_offset_seconds = 7 * 3600;
+  size_t max_evidence = 20;  // file:line references kept per attribution
+};
+
+struct Attribution {
+  const intel::Indicator* listing = nullptr;
+  std::optional<IpAddress> internal_ip;  // nullopt: not found (see reason)
+  std::string method;                    // "nat_port", "destination", "window"; empty if none
+  int rank = 0;                          // 1 = most likely, among the listing's attributions
+  uint64_t sessions = 0;                 // supporting session log entries
+  int64_t nearest_seconds = 0;           // |session time - listed time| of the closest one
+  std::vector<int> internal_ports;       // distinct, at most 10
+  std::vector<std::string> evidence;     // "file:line"
+  std::string reason;                    // why nothing was found
+};
+
+struct AttributeStats {
+  uint64_t files = 0, bytes = 0, lines = 0, sessions = 0, malformed = 0;
+};
+
+// Reads every log and attributes every address listing (kIp entries; others are skipped with a
+// reason). Results are ordered as the listings, then by rank.
+Result<std::vector<Attribution>> Attribute(const std::vector<intel::Indicator>& listings,
+                                           const std::vector<std::string>& logs,
+                                           const AttributeOptions& options, AttributeStats* stats);
+
+}  // namespace vigil::hunt

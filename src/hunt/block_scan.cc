@@ -1,0 +1,162 @@
+#include "hunt/block_scan.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include "core/text.h"
+#include "hunt/address_scanner.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace vigil::hunt {
+namespace {
+
+// Line feeds in [data, data + size). SSE2: byte-wise counters (compare results are -1) summed
+// with SAD every 255 vectors, so no popcount instruction is needed.
+size_t CountNewlines(const char* data, size_t size) {
+  size_t count = 0;
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i nl = _mm_set1_epi8('\n');
+  while (i + 16 <= size) {
+    __m128i counters = _mm_setzero_si128();
+    for (int round = 0; round < 255 && i + 16 <= size; ++round, i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+      counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(v, nl));
+    }
+    const __m128i sums = _mm_sad_epu8(counters, _mm_setzero_si128());
+    count += static_cast<size_t>(_mm_cvtsi128_si32(sums)) +
+             static_cast<size_t>(_mm_cvtsi128_si32(_mm_srli_si128(sums, 8)));
+  }
+#endif
+  for (; i < size; ++i) count += data[i] == '\n' ? 1 : 0;
+  return count;
+}
+
+}  // namespace
+
+uint64_t CountLines(std::string_view text) {
+  if (text.empty()) return 0;
+  return CountNewlines(text.data(), text.size()) + (text.back() == '\n' ? 0 : 1);
+}
+
+namespace {
+
+bool IsNameChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' || c == '_';
+}
+bool IsUrlEnd(char c) {
+  return static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '\'' || c == '<' || c == '>' ||
+         c == 0x7f;
+}
+
+// Domain names, URLs and hashes: tokens of those shapes looked up in the set.
+void FindNames(std::string_view text, const intel::IndicatorSet& set, std::vector<Found>* found) {
+  const bool names = set.has_names(), hashes = set.has_hashes(), urls = set.has_urls();
+  for (size_t i = 0; i < text.size();) {
+    if (!IsNameChar(text[i])) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && IsNameChar(text[end])) ++end;
+    std::string_view token = text.substr(i, end - i);
+    if (urls && text.substr(end).starts_with("://")) {
+      size_t url_end = end + 3;
+      while (url_end < text.size() && !IsUrlEnd(text[url_end])) ++url_end;
+      if (auto url = intel::NormalizeUrl(text.substr(i, url_end - i)); url.ok()) {
+        if (const auto hit = set.MatchUrl(url.value())) found->push_back({i, url_end, hit});
+      }
+    }
+    const bool all_hex = std::all_of(token.begin(), token.end(), [](char c) {
+      return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+    });
+    if (hashes && all_hex && (token.size() == 32 || token.size() == 40 || token.size() == 64)) {
+      if (const auto hit = set.MatchHash(token)) found->push_back({i, end, hit});
+    } else if (names && token.find('.') != std::string_view::npos) {
+      std::string_view name = token;
+      while (!name.empty() && (name.front() == '.' || name.front() == '-')) name.remove_prefix(1);
+      while (!name.empty() && name.back() == '.') name.remove_suffix(1);
+      const bool has_letter = std::any_of(name.begin(), name.end(), [](char c) {
+        return std::isalpha(static_cast<unsigned char>(c)) != 0;
+      });
+      if (has_letter) {
+        if (const auto hit = set.MatchDomain(name)) {
+          const size_t begin = static_cast<size_t>(name.data() - text.data());
+          found->push_back({begin, begin + name.size(), hit});
+        }
+      }
+    }
+    i = end;
+  }
+}
+
+}  // namespace
+
+std::vector<MatchedLine> FindMatchedLines(std::string_view text, const intel::IndicatorSet& set) {
+  // Scan first, then look the addresses up with prefetching a few ahead: the lookups are memory
+  // bound (a 2 MiB bitmap probed at random), and overlapping their misses doubles the speed.
+  thread_local std::vector<AddressHit> hits;
+  hits.clear();
+  ScanAddresses(text, set.has_v4(), set.has_v6(), [](const AddressHit& hit) {
+    hits.push_back(hit);
+    return true;
+  });
+  constexpr size_t kAhead = 16;
+  std::vector<Found> found;
+  for (size_t i = 0; i < hits.size(); ++i) {
+    if (i + kAhead < hits.size() && !hits[i + kAhead].v6) set.PrefetchV4(hits[i + kAhead].v4);
+    const AddressHit& hit = hits[i];
+    const intel::IndicatorRef indicator =
+        hit.v6 ? set.MatchV6(hit.bytes.data()) : set.MatchV4(hit.v4);
+    if (indicator) found.push_back({hit.begin, hit.end, indicator});
+  }
+  if (set.has_names() || set.has_urls() || set.has_hashes()) {
+    const size_t addresses = found.size();
+    FindNames(text, set, &found);
+    if (found.size() > addresses) {
+      std::stable_sort(found.begin(), found.end(),
+                       [](const Found& a, const Found& b) { return a.begin < b.begin; });
+    }
+  }
+  std::vector<MatchedLine> lines;
+  size_t counted = 0;       // line feeds counted before this offset
+  uint64_t line_index = 0;  // of the line holding `counted`
+  size_t line_start = 0;
+  for (size_t f = 0; f < found.size();) {
+    const size_t at = found[f].begin;
+    if (const size_t newlines = CountNewlines(text.data() + counted, at - counted); newlines > 0) {
+      line_index += newlines;
+      const auto* last =
+          static_cast<const char*>(memrchr(text.data() + counted, '\n', at - counted));
+      line_start = static_cast<size_t>(last - text.data()) + 1;
+    }
+    counted = at;
+    const size_t line_end = std::min(text.find('\n', at), text.size());
+    MatchedLine line;
+    line.index = line_index;
+    line.text = text.substr(line_start, line_end - line_start);
+    if (!line.text.empty() && line.text.back() == '\r') line.text.remove_suffix(1);
+    for (; f < found.size() && found[f].begin < line_end; ++f) line.found.push_back(found[f]);
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+logs::LogFormat DetectFileFormat(std::string_view head, std::optional<logs::LogFormat> forced,
+                                 logs::FileContext* context) {
+  std::vector<std::string_view> sample;
+  for (const std::string_view line : Split(head.substr(0, 256 << 10), '\n')) {
+    if (sample.size() >= 200) break;
+    sample.push_back(line);
+  }
+  if (!sample.empty() && head.size() > (256 << 10)) sample.pop_back();
+  const logs::LogFormat format = forced ? *forced : logs::DetectLogFormat(sample);
+  for (const std::string_view line : sample) logs::ObserveHeader(format, line, context);
+  return format;
+}
+
+}  // namespace vigil::hunt
