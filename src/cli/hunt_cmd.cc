@@ -62,14 +62,20 @@ void AddListFlags(CLI::App* command, ListFlags* flags, const char* list_flag, co
       ->capture_default_str();
 }
 
-// Imports every list; warnings for skipped entries go to stderr (the first ten of each file).
-Result<std::vector<intel::Indicator>> LoadLists(const ListFlags& flags, int tz) {
+// Imports every list, handing each entry to `sink`; warnings for skipped entries go to stderr
+// (the first ten of each file). Returns the number of entries read.
+Result<size_t> LoadLists(const ListFlags& flags, int tz,
+                         const std::function<void(intel::Indicator&&)>& sink) {
   intel::ImportOptions options;
   VIGIL_ASSIGN_OR_RETURN(options.format, intel::ParseListFormat(flags.list_format));
   options.strict = flags.strict;
   options.ttl_seconds = int64_t{flags.ttl_days} * 86400;
   options.tz_offset_seconds = tz;
-  std::vector<intel::Indicator> all;
+  size_t count = 0;
+  options.sink = [&](intel::Indicator&& entry) {
+    ++count;
+    sink(std::move(entry));
+  };
   auto load = [&](const std::string& path, bool allow) -> Status {
     options.allow = allow;
     VIGIL_ASSIGN_OR_RETURN(auto report, intel::ImportFile(path, options));
@@ -83,16 +89,19 @@ Result<std::vector<intel::Indicator>> LoadLists(const ListFlags& flags, int tz) 
       std::fprintf(stderr, "vigil: warning: %s: %lld more bad entries skipped\n", path.c_str(),
                    static_cast<long long>(report.rejected - 10));
     }
-    if (all.empty()) {
-      all = std::move(report.indicators);
-    } else {
-      all.insert(all.end(), std::make_move_iterator(report.indicators.begin()),
-                 std::make_move_iterator(report.indicators.end()));
-    }
     return Status::Ok();
   };
   for (const std::string& path : flags.lists) VIGIL_RETURN_IF_ERROR(load(path, false));
   for (const std::string& path : flags.allow) VIGIL_RETURN_IF_ERROR(load(path, true));
+  return count;
+}
+
+// The lists as one vector (for attribution, which needs every listing).
+Result<std::vector<intel::Indicator>> ReadLists(const ListFlags& flags, int tz) {
+  std::vector<intel::Indicator> all;
+  VIGIL_RETURN_IF_ERROR(LoadLists(flags, tz, [&all](intel::Indicator&& entry) {
+                          all.push_back(std::move(entry));
+                        }).status());
   return all;
 }
 
@@ -168,19 +177,19 @@ int RunHunt(const HuntFlags& flags) {
   options.block_bytes = flags.block_kb << 10;
 
   const auto load_start = std::chrono::steady_clock::now();
-  auto entries = LoadLists(flags.list, tz.value());
-  if (!entries.ok()) return Error(entries.status());
-  const size_t loaded = entries.value().size();
-  const auto set = intel::IndicatorSet::Build(
-      std::move(entries.value()), std::chrono::duration_cast<std::chrono::seconds>(
-                                      std::chrono::system_clock::now().time_since_epoch())
-                                      .count());
+  intel::IndicatorSet::Builder builder(std::chrono::duration_cast<std::chrono::seconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
+  auto loaded = LoadLists(flags.list, tz.value(),
+                          [&builder](intel::Indicator&& entry) { builder.Add(std::move(entry)); });
+  if (!loaded.ok()) return Error(loaded.status());
+  const intel::IndicatorSet set = std::move(builder).Finish();
   const double load_seconds = Seconds(std::chrono::steady_clock::now() - load_start).count();
   if (!flags.quiet) {
     std::fprintf(
         stderr,
         "vigil hunt: list: %zu entries (%zu active, %zu expired) loaded in %.2f s, %s in memory\n",
-        loaded, set.active(), set.expired(), load_seconds,
+        loaded.value(), set.active(), set.expired(), load_seconds,
         Bytes(static_cast<double>(set.MemoryBytes())).c_str());
   }
 
@@ -238,7 +247,7 @@ int RunAttribute(const AttributeFlags& flags) {
   if (!format.ok()) return Error(format.status());
   auto window = ParseDuration(flags.window);
   if (!window.ok()) return Error(window.status());
-  auto listings = LoadLists(flags.list, tz.value());
+  auto listings = ReadLists(flags.list, tz.value());
   if (!listings.ok()) return Error(listings.status());
 
   hunt::AttributeOptions options;

@@ -93,6 +93,8 @@ int RunServe(const ServeFlags& flags, const char* argv0) {
   options.host = addr->host;
   options.port = addr->port;
   options.threads = config.threads;
+  // Indicator lists and firewall logs uploaded to /api/v1/intel/ may be up to 64 MiB.
+  options.upload_path_prefixes = {"/api/v1/intel/"};
   options.tls = tls;
   if (tls) {
     options.cert_file = config.cert_file.empty() ? (config.data_dir / "tls/server.crt").string()

@@ -76,6 +76,10 @@ extern const ResourceSpec kUsers;
 extern const ResourceSpec kAudit;
 extern const ResourceSpec kSessions;
 extern const ResourceSpec kApiTokens;
+// Imported indicator lists and the findings matched against the register (src/server/intel_api.cc
+// serves them with dedicated handlers; they are not generic CRUD collections).
+extern const ResourceSpec kIntelLists;
+extern const ResourceSpec kFindings;
 
 // The resources exposed as CRUD collections under /api/v1, in documentation order.
 std::span<const ResourceSpec* const> ApiResources();

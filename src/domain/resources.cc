@@ -20,6 +20,7 @@ constexpr std::string_view kOnlineServiceLevels[] = {"none", "partial", "full"};
 constexpr std::string_view kScopes[] = {"agency", "province", "national"};
 constexpr std::string_view kAssetRoles[] = {"server", "workstation", "network_device"};
 constexpr std::string_view kUserRoles[] = {"admin", "analyst", "unit_officer", "viewer"};
+constexpr std::string_view kFindingStatuses[] = {"open", "cleaned", "false_positive"};
 
 constexpr FieldSpec Id() { return {.name = "id", .type = kInt, .access = RO}; }
 constexpr FieldSpec Created() { return {.name = "created_at", .type = kTimestamp, .access = RO}; }
@@ -160,6 +161,42 @@ constexpr FieldSpec kApiTokenFields[] = {
     Created(),
 };
 
+// Written once by an import; only the server sets them.
+constexpr FieldSpec kIntelListFields[] = {
+    Id(),
+    {.name = "name", .type = kString, .access = RO, .max = 200, .searchable = true},
+    {.name = "format", .type = kString, .access = RO},
+    {.name = "org_id", .type = kRef, .access = RO, .ref = "orgs"},
+    {.name = "entries", .type = kInt, .access = RO},
+    {.name = "rejected", .type = kInt, .access = RO},
+    {.name = "expired", .type = kInt, .access = RO},
+    {.name = "imported_by", .type = kInt, .access = RO},
+    {.name = "imported_by_name", .type = kString, .access = RO},
+    Created(),
+};
+
+// A listed indicator that matched one of our addresses or ranges. Only status and note change.
+constexpr FieldSpec kFindingFields[] = {
+    Id(),
+    {.name = "list_id", .type = kRef, .access = RO, .ref = "intel_lists", .csv = true},
+    {.name = "org_id", .type = kRef, .access = RO, .ref = "orgs", .csv = true},
+    {.name = "asset_id", .type = kRef, .access = RO, .ref = "assets", .csv = true},
+    {.name = "system_security_level", .type = kInt, .access = RO, .csv = true},
+    {.name = "ip", .type = kString, .access = RO, .searchable = true, .csv = true},
+    {.name = "indicator", .type = kString, .access = RO, .searchable = true, .csv = true},
+    {.name = "family", .type = kString, .access = RO, .searchable = true, .csv = true},
+    {.name = "listed_time", .type = kTimestamp, .access = RO, .csv = true},
+    {.name = "listed_port", .type = kInt, .access = RO, .csv = true},
+    {.name = "dest_ip", .type = kString, .access = RO, .csv = true},
+    {.name = "status", .type = kEnum, .required = true, .values = kFindingStatuses, .csv = true},
+    Multiline("note", 2000),
+    {.name = "resolved_at", .type = kTimestamp, .access = RO, .csv = true},
+    {.name = "resolved_by", .type = kInt, .access = RO},
+    {.name = "resolved_by_name", .type = kString, .access = RO, .csv = true},
+    Created(),
+    Updated(),
+};
+
 }  // namespace
 
 const FieldSpec* ResourceSpec::Field(std::string_view field_name) const {
@@ -178,6 +215,8 @@ const ResourceSpec kUsers{"users", "user", kUserFields, "org_id"};
 const ResourceSpec kAudit{"audit", "audit entry", kAuditFields, "org_id", {}, false};
 const ResourceSpec kSessions{"sessions", "session", kSessionFields, {}};
 const ResourceSpec kApiTokens{"api_tokens", "API token", kApiTokenFields, {}};
+const ResourceSpec kIntelLists{"intel_lists", "indicator list", kIntelListFields, "org_id"};
+const ResourceSpec kFindings{"findings", "finding", kFindingFields, "org_id"};
 
 std::span<const ResourceSpec* const> ApiResources() {
   static constexpr std::array<const ResourceSpec*, 5> kAll = {&kOrgs, &kSystems, &kAssets,
@@ -186,8 +225,8 @@ std::span<const ResourceSpec* const> ApiResources() {
 }
 
 const ResourceSpec* FindResource(std::string_view name) {
-  for (const ResourceSpec* r :
-       {&kOrgs, &kSystems, &kAssets, &kContacts, &kUsers, &kAudit, &kSessions, &kApiTokens}) {
+  for (const ResourceSpec* r : {&kOrgs, &kSystems, &kAssets, &kContacts, &kUsers, &kAudit,
+                                &kSessions, &kApiTokens, &kIntelLists, &kFindings}) {
     if (r->name == name) return r;
   }
   return nullptr;

@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
@@ -176,10 +177,24 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     ReadHeader();
   }
 
+  // The body limit of a request target: larger for upload paths.
+  size_t BodyLimitFor(std::string_view target) const {
+    std::string_view path = target.substr(0, target.find('?'));
+    for (const std::string& prefix : options().upload_path_prefixes) {
+      if (path.starts_with(prefix))
+        return std::max(options().max_body_bytes, options().max_upload_bytes);
+    }
+    return options().max_body_bytes;
+  }
+
   void ReadHeader() {
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(options().max_header_bytes));
-    parser_->body_limit(options().max_body_bytes);
+    // The largest limit until the target is known (OnHeader narrows it).
+    body_limit_ = options().upload_path_prefixes.empty()
+                      ? options().max_body_bytes
+                      : std::max(options().max_body_bytes, options().max_upload_bytes);
+    parser_->body_limit(body_limit_);
     Lowest().expires_after(options().request_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_, Bind(&Session::OnHeader));
   }
@@ -190,6 +205,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return;
     }
     const auto& req = parser_->get();
+    body_limit_ = BodyLimitFor(std::string_view(req.target().data(), req.target().size()));
+    // Beast checks a Content-Length against the limit when the header ends; check it again
+    // against this target's own limit. Chunked bodies are counted against it as they arrive.
+    if (auto length = parser_->content_length(); length && *length > body_limit_) {
+      OnReadError(bhttp::error::body_limit);
+      return;
+    }
+    parser_->body_limit(body_limit_);
     if (req.version() >= 11 && EqualsNoCase(req[bhttp::field::expect], "100-continue") &&
         !parser_->is_done()) {
       continue_.emplace(bhttp::status::continue_, req.version());
@@ -226,7 +249,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                 "request headers exceed " + std::to_string(options().max_header_bytes) + " bytes");
     } else if (ec == bhttp::error::body_limit) {
       SendError(413, "payload_too_large",
-                "request body exceeds " + std::to_string(options().max_body_bytes) + " bytes");
+                "request body exceeds " + std::to_string(body_limit_) + " bytes");
     } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
                ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
       SendError(400, "invalid_argument", "malformed HTTP request: " + ec.message());
@@ -326,6 +349,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::string remote_ip_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  size_t body_limit_ = 0;  // of the request being read
   std::optional<bhttp::response<bhttp::empty_body>> continue_;
   std::optional<bhttp::response<bhttp::string_body>> res_;
   bool close_ = false;

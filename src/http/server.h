@@ -6,8 +6,8 @@
 // Limits and timeouts bound what a client can hold: `idle_timeout` between requests on a
 // keep-alive connection, `request_timeout` from a request's first byte until it is fully read
 // (and again for writing the response, and for the TLS handshake), `max_header_bytes` (431) and
-// `max_body_bytes` (413). The handler runs on the I/O thread that read the request: a handler that
-// blocks for long occupies one of the `threads`.
+// `max_body_bytes` (413; `max_upload_bytes` under `upload_path_prefixes`). The handler runs on the
+// I/O thread that read the request: a handler that blocks for long occupies one of the `threads`.
 #pragma once
 
 #include <chrono>
@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 #include "http/message.h"
@@ -32,6 +33,10 @@ struct ServerOptions {
   bool tls = false;
   std::string cert_file, key_file;  // PEM paths, required when tls
   size_t max_body_bytes = 16 << 20;
+  // Uploads: a request whose path starts with one of these prefixes ("/api/v1/intel/") may carry
+  // up to max_upload_bytes instead (indicator lists, firewall logs).
+  std::vector<std::string> upload_path_prefixes;
+  size_t max_upload_bytes = 64 << 20;
   size_t max_header_bytes = 16 << 10;
   int threads = 2;
   std::chrono::seconds idle_timeout{30};

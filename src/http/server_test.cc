@@ -170,6 +170,28 @@ TEST_F(ServerTest, LargeBodyIs413) {
       200);
 }
 
+TEST_F(ServerTest, UploadPathsTakeLargerBodies) {
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  options.upload_path_prefixes = {"/upload/"};
+  options.max_upload_bytes = 8192;
+  StartServer(options);
+  Client big(port());
+  EXPECT_EQ(big.Fetch(MakeRequest(bhttp::verb::post, "/upload/list?name=x", std::string(8192, 'x')))
+                .result_int(),
+            200);
+  Client too_big(port());
+  auto res = too_big.Fetch(MakeRequest(bhttp::verb::post, "/upload/list", std::string(8193, 'x')));
+  EXPECT_EQ(res.result_int(), 413);
+  EXPECT_THAT(res.body(), HasSubstr("exceeds 8192 bytes"));
+  // Elsewhere the ordinary limit holds, even though the parser was prepared for uploads.
+  Client other(port());
+  res = other.Fetch(MakeRequest(bhttp::verb::post, "/uploads", std::string(2048, 'x')));
+  EXPECT_EQ(res.result_int(), 413);
+  EXPECT_THAT(res.body(), HasSubstr("exceeds 1024 bytes"));
+  EXPECT_EQ(calls(), 1);
+}
+
 TEST_F(ServerTest, LargeChunkedBodyIs413) {
   ServerOptions options;
   options.max_body_bytes = 1024;

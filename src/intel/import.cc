@@ -171,7 +171,11 @@ void Collector::Accept(Indicator indicator) {
     indicator.expires = base + options_.ttl_seconds;
   }
   if (indicator.expires > 0 && indicator.expires <= now_) ++report_->expired;
-  report_->indicators.push_back(std::move(indicator));
+  if (options_.sink) {
+    options_.sink(std::move(indicator));
+  } else {
+    report_->indicators.push_back(std::move(indicator));
+  }
 }
 
 Status Collector::FileError(std::string reason, int64_t line, StatusCode code) const {

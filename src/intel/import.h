@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <map>
 #include <string>
@@ -57,6 +58,11 @@ struct ImportOptions {
   std::map<Column, std::string> columns;
   bool allow = false;        // mark every imported entry as an allow-list entry
   size_t max_issues = 1000;  // issues kept in the report (counting goes on)
+  // When set, each accepted entry is handed to `sink` as soon as it is read instead of being
+  // kept in ImportReport::indicators, so a list of millions of entries never sits in memory
+  // twice. In strict mode a later bad entry still fails the import: the caller must then drop
+  // what the sink received.
+  std::function<void(Indicator&&)> sink;
 };
 
 struct ImportIssue {

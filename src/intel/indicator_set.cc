@@ -29,8 +29,56 @@ struct Segment {
 // Cuts the intervals into disjoint segments owned by the narrowest covering block entry (the
 // lowest index among equals), none where an allow entry covers or nothing does. The result
 // starts at 0 and is ordered by start; neighbours have different owners.
+// Appends "from `at` on, `owner`" to segments that start at 0, keeping neighbours distinct.
+template <typename Key>
+void Append(std::vector<Segment<Key>>* segments, Key at, uint32_t owner) {
+  if (segments->back().start == at) {
+    segments->back().owner = owner;
+    if (segments->size() > 1 && (*segments)[segments->size() - 2].owner == owner) {
+      segments->pop_back();
+    }
+  } else if (segments->back().owner != owner) {
+    segments->push_back({at, owner});
+  }
+}
+
+// The common case, in O(n log n) with a small constant: no allow entries, and intervals that
+// nest or are disjoint (CIDRs always are). Sorted by start, then widest first, then (for equal
+// intervals) highest index first, the innermost open interval is the top of a stack. Returns
+// false, leaving *out unspecified, when two intervals cross (ranges can).
+template <typename Key>
+bool NestedSegments(std::vector<Interval<Key>> intervals, std::vector<Segment<Key>>* out) {
+  std::sort(intervals.begin(), intervals.end(), [](const Interval<Key>& a, const Interval<Key>& b) {
+    if (a.first != b.first) return a.first < b.first;
+    if (a.last != b.last) return a.last > b.last;
+    return a.index > b.index;
+  });
+  std::vector<const Interval<Key>*> open;
+  auto close_before = [&](Key at, bool all) {
+    while (!open.empty() && (all || open.back()->last < at)) {
+      const Key last = open.back()->last;
+      open.pop_back();
+      if (last != static_cast<Key>(~Key{0})) {
+        Append(out, static_cast<Key>(last + 1),
+               open.empty() ? IndicatorSet::kNone : open.back()->index);
+      }
+    }
+  };
+  *out = {{Key{0}, IndicatorSet::kNone}};
+  for (const Interval<Key>& interval : intervals) {
+    if (interval.allow) return false;
+    close_before(interval.first, false);
+    if (!open.empty() && interval.last > open.back()->last) return false;  // crossing
+    open.push_back(&interval);
+    Append(out, interval.first, interval.index);
+  }
+  close_before(Key{0}, true);
+  return true;
+}
+
 template <typename Key>
 std::vector<Segment<Key>> Segments(const std::vector<Interval<Key>>& intervals) {
+  if (std::vector<Segment<Key>> nested; NestedSegments(intervals, &nested)) return nested;
   struct Event {
     Key at;
     bool open;
@@ -66,14 +114,8 @@ std::vector<Segment<Key>> Segments(const std::vector<Interval<Key>>& intervals) 
         active.erase(item);
       }
     }
-    const uint32_t owner =
-        allows > 0 || active.empty() ? IndicatorSet::kNone : active.begin()->second;
-    if (segments.back().start == at) {
-      segments.back().owner = owner;
-      if (segments.size() > 1 && segments[segments.size() - 2].owner == owner) segments.pop_back();
-    } else if (segments.back().owner != owner) {
-      segments.push_back({at, owner});
-    }
+    Append(&segments, at,
+           allows > 0 || active.empty() ? IndicatorSet::kNone : active.begin()->second);
   }
   return segments;
 }
@@ -116,57 +158,67 @@ std::string MetaSignature(const Indicator& entry) {
 
 }  // namespace
 
-IndicatorSet IndicatorSet::Build(std::vector<Indicator> indicators, int64_t now) {
-  IndicatorSet set;
-  std::unordered_map<std::string, uint32_t> meta_ids;
-  std::vector<Span> v4, v6;
-  set.value_offsets_.push_back(0);
-  for (Indicator& entry : indicators) {
-    if (entry.expires > 0 && entry.expires <= now) {
-      ++set.expired_;
-      continue;
-    }
-    const auto id = static_cast<uint32_t>(set.meta_of_.size());
-    if (!entry.allow) ++set.active_;
-    set.values_ += entry.value;
-    set.value_offsets_.push_back(static_cast<uint32_t>(set.values_.size()));
-    switch (entry.kind) {
-      case IndicatorKind::kIp:
-      case IndicatorKind::kCidr:
-      case IndicatorKind::kRange:
-        (entry.first.v6 ? v6 : v4).push_back({entry.first, entry.last, id, entry.allow});
-        break;
-      case IndicatorKind::kDomain:
-        (entry.allow ? set.allow_domains_ : set.domains_).emplace(entry.key, id);
-        break;
-      case IndicatorKind::kDomainSuffix:
-        (entry.allow ? set.allow_suffixes_ : set.suffixes_).emplace(entry.key, id);
-        break;
-      case IndicatorKind::kUrl:
-        if (!entry.allow) set.urls_.emplace(entry.key, id);
-        break;
-      case IndicatorKind::kMd5:
-      case IndicatorKind::kSha1:
-      case IndicatorKind::kSha256:
-        if (!entry.allow) set.hashes_.emplace(entry.key, id);
-        break;
-    }
-    const auto [it, inserted] =
-        meta_ids.emplace(MetaSignature(entry), static_cast<uint32_t>(set.metas_.size()));
-    if (inserted) {
-      Indicator meta = std::move(entry);
-      meta.value.clear();
-      meta.key.clear();
-      meta.first = meta.last = IpAddress{};
-      set.metas_.push_back(std::move(meta));
-    }
-    set.meta_of_.push_back(it->second);
+IndicatorSet::Builder::Builder(int64_t now) : set_(std::make_unique<IndicatorSet>()), now_(now) {
+  set_->value_offsets_.push_back(0);
+}
+
+void IndicatorSet::Builder::Add(Indicator entry) {
+  IndicatorSet& set = *set_;
+  if (entry.expires > 0 && entry.expires <= now_) {
+    ++set.expired_;
+    return;
   }
-  indicators = {};
+  const auto id = static_cast<uint32_t>(set.meta_of_.size());
+  if (!entry.allow) ++set.active_;
+  set.values_ += entry.value;
+  set.value_offsets_.push_back(static_cast<uint32_t>(set.values_.size()));
+  switch (entry.kind) {
+    case IndicatorKind::kIp:
+    case IndicatorKind::kCidr:
+    case IndicatorKind::kRange:
+      (entry.first.v6 ? v6_ : v4_).push_back({entry.first, entry.last, id, entry.allow});
+      break;
+    case IndicatorKind::kDomain:
+      (entry.allow ? set.allow_domains_ : set.domains_).emplace(entry.key, id);
+      break;
+    case IndicatorKind::kDomainSuffix:
+      (entry.allow ? set.allow_suffixes_ : set.suffixes_).emplace(entry.key, id);
+      break;
+    case IndicatorKind::kUrl:
+      if (!entry.allow) set.urls_.emplace(entry.key, id);
+      break;
+    case IndicatorKind::kMd5:
+    case IndicatorKind::kSha1:
+    case IndicatorKind::kSha256:
+      if (!entry.allow) set.hashes_.emplace(entry.key, id);
+      break;
+  }
+  const auto [it, inserted] =
+      meta_ids_.emplace(MetaSignature(entry), static_cast<uint32_t>(set.metas_.size()));
+  if (inserted) {
+    entry.value.clear();
+    entry.key.clear();
+    entry.first = entry.last = IpAddress{};
+    set.metas_.push_back(std::move(entry));
+  }
+  set.meta_of_.push_back(it->second);
+}
+
+IndicatorSet IndicatorSet::Builder::Finish() && {
+  IndicatorSet& set = *set_;
   set.values_.shrink_to_fit();
-  set.BuildV4(v4);
-  set.BuildV6(v6);
-  return set;
+  set.BuildV4(v4_);
+  set.BuildV6(v6_);
+  v4_ = {};
+  v6_ = {};
+  return std::move(set);
+}
+
+IndicatorSet IndicatorSet::Build(std::vector<Indicator> indicators, int64_t now) {
+  Builder builder(now);
+  for (Indicator& entry : indicators) builder.Add(std::move(entry));
+  indicators = {};
+  return std::move(builder).Finish();
 }
 
 void IndicatorSet::BuildV4(const std::vector<Span>& spans) {

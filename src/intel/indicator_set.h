@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -47,8 +48,29 @@ class IndicatorRef {
 };
 
 class IndicatorSet {
+  // An address entry's interval while building.
+  struct Span {
+    IpAddress first, last;
+    uint32_t id;
+    bool allow;
+  };
+
  public:
   static constexpr uint32_t kNone = 0xffffffffu;
+
+  // Adds entries one at a time (ids in the order added), then builds the lookup structures.
+  class Builder {
+   public:
+    explicit Builder(int64_t now);  // `now` (Unix seconds) decides expiry
+    void Add(Indicator entry);
+    IndicatorSet Finish() &&;
+
+   private:
+    std::unique_ptr<IndicatorSet> set_;
+    int64_t now_;
+    std::unordered_map<std::string, uint32_t> meta_ids_;
+    std::vector<Span> v4_, v6_;
+  };
 
   IndicatorSet() = default;
   // Takes the entries; `now` (Unix seconds) decides expiry.
@@ -109,13 +131,6 @@ class IndicatorSet {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   using NameMap = std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>;
-
-  // An address entry's interval while building.
-  struct Span {
-    IpAddress first, last;
-    uint32_t id;
-    bool allow;
-  };
 
   uint32_t FindV4(uint32_t address) const;
   void BuildV4(const std::vector<Span>& spans);

@@ -148,10 +148,18 @@ TEST(IndicatorSet, AgreesWithBruteForceOnRandomNestedLists) {
       const int prefix = 14 + static_cast<int>(rng() % 19);
       const uint32_t mask = prefix == 32 ? 0xffffffffu : ~(0xffffffffu >> prefix);
       const uint32_t net = base & mask;
-      std::string text = std::to_string(net >> 24) + "." + std::to_string((net >> 16) & 255) + "." +
-                         std::to_string((net >> 8) & 255) + "." + std::to_string(net & 255);
+      auto dotted = [](uint32_t a) {
+        return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." +
+               std::to_string((a >> 8) & 255) + "." + std::to_string(a & 255);
+      };
+      std::string text = dotted(net);
       if (prefix < 32 || rng() % 2 == 0) text += "/" + std::to_string(prefix);
-      entries.push_back(Entry(text, rng() % 10 == 0));
+      // Rounds 0-6: CIDRs only (nested or disjoint); 7-13: with crossing ranges; 14-19: with
+      // allow entries. The three take different paths through Build.
+      if (round >= 7 && round < 14 && rng() % 5 == 0) {
+        text = dotted(base) + "-" + dotted(base + static_cast<uint32_t>(rng() % 5000));
+      }
+      entries.push_back(Entry(text, round >= 14 && rng() % 10 == 0));
     }
     const auto set = IndicatorSet::Build(entries, 0);
     for (int probe = 0; probe < 2000; ++probe) {

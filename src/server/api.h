@@ -23,6 +23,8 @@ void AddResourceRoutes(Router& router, const ApiSettings& settings);
 void AddCsvRoutes(Router& router, const ApiSettings& settings);
 void AddDashboardRoutes(Router& router, const ApiSettings& settings);
 void AddOrgRoutes(Router& router);
+// Indicator lists, findings and NAT attribution (intel_api.cc).
+void AddIntelRoutes(Router& router);
 // GET /api/v1/openapi.json, generated from the router's routes at call time.
 void AddOpenApiRoute(Router& router);
 

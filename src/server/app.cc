@@ -53,6 +53,7 @@ Result<std::unique_ptr<App>> App::Create(store::Store& store, AppOptions options
   AddCsvRoutes(app->router_, app->options_.api);
   AddDashboardRoutes(app->router_, app->options_.api);
   AddOrgRoutes(app->router_);
+  AddIntelRoutes(app->router_);
   AddOpenApiRoute(app->router_);
   return app;
 }
@@ -90,7 +91,8 @@ http::Response App::HandleApi(const http::Request& req) const {
     }
     return ErrorResponse(NotFound("no such endpoint: " + req.path));
   }
-  auto tx = store_.Begin(IsRead(req.method) ? store::TxMode::kRead : store::TxMode::kWrite);
+  const bool read = IsRead(req.method) || match.route->doc.read_only;
+  auto tx = store_.Begin(read ? store::TxMode::kRead : store::TxMode::kWrite);
   if (!tx.ok()) return ErrorResponse(tx.status());
   Call call{req, **tx, std::move(match.params)};
 

@@ -123,7 +123,9 @@ Json Document(const Router& router) {
     if (!d.request_type.empty()) {
       Json body_schema = d.request_type == "application/json" && d.resource ? item_schema
                          : d.request_type == "text/csv" ? Json{{"type", "string"}}
-                                                        : Json{{"type", "object"}};
+                         : d.request_type == "application/octet-stream"
+                             ? Json{{"type", "string"}, {"format", "binary"}}
+                             : Json{{"type", "object"}};
       op["requestBody"] = {{"required", true},
                            {"content", {{d.request_type, {{"schema", body_schema}}}}}};
     }
@@ -155,7 +157,10 @@ Json Document(const Router& router) {
   for (const domain::ResourceSpec* spec : domain::ApiResources()) {
     schemas[spec->name] = ResourceSchema(*spec);
   }
-  schemas["audit"] = ResourceSchema(domain::kAudit);
+  for (const domain::ResourceSpec* spec :
+       {&domain::kAudit, &domain::kIntelLists, &domain::kFindings}) {
+    schemas[spec->name] = ResourceSchema(*spec);
+  }
   return {
       {"openapi", "3.0.3"},
       {"info",

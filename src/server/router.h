@@ -43,6 +43,9 @@ struct RouteDoc {
   std::string request_type;                        // content type of the request body, "" for none
   std::string response_type = "application/json";
   bool public_route = false;  // no authentication
+  // Runs in a read transaction although its method is not GET/HEAD: the request computes an
+  // answer from an upload and stores nothing, so it must not hold the database's write lock.
+  bool read_only = false;
 };
 
 struct Route {

@@ -130,6 +130,65 @@ CREATE TABLE audit (
 CREATE INDEX audit_org ON audit(org_id, id);
 CREATE INDEX audit_object ON audit(kind, object_id);
 )sql"},
+    // Indicator lists (botnet list, feeds) imported through the API, their entries, and the
+    // findings an import matched against assets and public ranges. Times in intel_indicators are
+    // Unix seconds (NULL: unknown). Deleting a list deletes its entries and findings.
+    {2, "indicator lists and findings", R"sql(
+CREATE TABLE intel_lists (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  format TEXT NOT NULL,
+  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE RESTRICT,
+  entries INTEGER NOT NULL,
+  rejected INTEGER NOT NULL,
+  expired INTEGER NOT NULL,
+  imported_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+  imported_by_name TEXT,
+  search_text TEXT GENERATED ALWAYS AS (vigil_fold(coalesce(name, ''))) STORED,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX intel_lists_org ON intel_lists(org_id);
+
+CREATE TABLE intel_indicators (
+  list_id INTEGER NOT NULL REFERENCES intel_lists(id) ON DELETE CASCADE,
+  value TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  first_seen INTEGER,
+  last_seen INTEGER,
+  expires INTEGER,
+  family TEXT,
+  port INTEGER,
+  dest_ip TEXT,
+  dest_port INTEGER,
+  isp TEXT
+);
+CREATE INDEX intel_indicators_list ON intel_indicators(list_id);
+
+CREATE TABLE findings (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  list_id INTEGER NOT NULL REFERENCES intel_lists(id) ON DELETE CASCADE,
+  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  asset_id INTEGER REFERENCES assets(id) ON DELETE SET NULL,
+  system_security_level INTEGER,
+  ip TEXT NOT NULL,
+  indicator TEXT NOT NULL,
+  family TEXT,
+  listed_time TEXT,
+  listed_port INTEGER,
+  dest_ip TEXT,
+  status TEXT NOT NULL CHECK (status IN ('open', 'cleaned', 'false_positive')),
+  note TEXT,
+  resolved_at TEXT,
+  resolved_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+  resolved_by_name TEXT,
+  search_text TEXT GENERATED ALWAYS AS (vigil_fold(coalesce(ip, '') || char(10) || coalesce(indicator, '') || char(10) || coalesce(family, ''))) STORED,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX findings_org ON findings(org_id, status);
+CREATE INDEX findings_list ON findings(list_id);
+CREATE INDEX findings_asset ON findings(asset_id);
+)sql"},
 };
 
 }  // namespace

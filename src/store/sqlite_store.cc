@@ -214,6 +214,8 @@ class SqliteTransaction final : public Transaction {
                                                         std::string_view field,
                                                         const ListQuery& query) override;
   Result<std::vector<OrgNode>> OrgNodes() override;
+  Status InsertIndicators(int64_t list_id, const std::vector<IndicatorRow>& rows) override;
+  Result<std::vector<IndicatorRow>> ListIndicators(int64_t list_id) override;
   Status Commit() override {
     VIGIL_RETURN_IF_ERROR(conn_->Exec("COMMIT"));
     committed_ = true;
@@ -370,8 +372,22 @@ Result<ListPage> SqliteTransaction::List(const ResourceSpec& spec, const ListQue
   std::vector<std::pair<const FieldSpec*, Json>> binds;
   VIGIL_RETURN_IF_ERROR(Where(spec, query, /*keep_id_order=*/true, &where, &binds));
   ListPage page;
-  std::string sql = "SELECT " + SelectList(spec) + " FROM " + table + where + " ORDER BY id" +
-                    (query.newest_first ? " DESC" : "") + " LIMIT ? OFFSET ?";
+  std::string order;
+  for (const SortKey& key : query.order) {
+    const FieldSpec* f = spec.Field(key.field);
+    if (f == nullptr || !f->stored || f->access == Access::kWriteOnly) {
+      return Internal("cannot sort on " + key.field);
+    }
+    std::string col = "\"" + key.field + "\"";
+    if (key.first) {
+      order += "(" + col + " IS ?) DESC, ";
+      binds.emplace_back(f, *key.first);
+    }
+    order += col + (key.descending ? " DESC, " : ", ");
+  }
+  bool id_desc = query.order.empty() ? query.newest_first : query.order.back().descending;
+  std::string sql = "SELECT " + SelectList(spec) + " FROM " + table + where + " ORDER BY " + order +
+                    "id" + (id_desc ? " DESC" : "") + " LIMIT ? OFFSET ?";
   VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn_->Prepare(sql));
   VIGIL_RETURN_IF_ERROR(BindAll(stmt, binds));
   sqlite3_bind_int64(stmt, static_cast<int>(binds.size() + 1), query.limit);
@@ -527,6 +543,76 @@ Result<std::vector<OrgNode>> SqliteTransaction::OrgNodes() {
     out.push_back(std::move(n));
   }
   if (rc != SQLITE_DONE) return StepError(conn_->db(), rc, domain::kOrgs);
+  return out;
+}
+
+Status SqliteTransaction::InsertIndicators(int64_t list_id, const std::vector<IndicatorRow>& rows) {
+  VIGIL_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      conn_->Prepare("INSERT INTO intel_indicators (list_id, value, kind, first_seen, last_seen, "
+                     "expires, family, port, dest_ip, dest_port, isp) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  auto text = [&](int index, const std::string& v) {
+    return v.empty() ? sqlite3_bind_null(stmt, index)
+                     : sqlite3_bind_text(stmt, index, v.data(), static_cast<int>(v.size()),
+                                         SQLITE_STATIC);
+  };
+  auto number = [&](int index, int64_t v) {
+    return v == 0 ? sqlite3_bind_null(stmt, index) : sqlite3_bind_int64(stmt, index, v);
+  };
+  for (const IndicatorRow& row : rows) {
+    sqlite3_reset(stmt);
+    int rc = sqlite3_bind_int64(stmt, 1, list_id);
+    if (rc == SQLITE_OK) rc = text(2, row.value);
+    if (rc == SQLITE_OK) rc = text(3, row.kind);
+    if (rc == SQLITE_OK) rc = number(4, row.first_seen);
+    if (rc == SQLITE_OK) rc = number(5, row.last_seen);
+    if (rc == SQLITE_OK) rc = number(6, row.expires);
+    if (rc == SQLITE_OK) rc = text(7, row.family);
+    if (rc == SQLITE_OK) rc = number(8, row.port);
+    if (rc == SQLITE_OK) rc = text(9, row.dest_ip);
+    if (rc == SQLITE_OK) rc = number(10, row.dest_port);
+    if (rc == SQLITE_OK) rc = text(11, row.isp);
+    if (rc != SQLITE_OK) return Internal("database: cannot bind parameter");
+    rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE) return StepError(conn_->db(), rc, domain::kIntelLists);
+  }
+  // The bound texts belong to `rows`: leave nothing pointing at them in the cached statement.
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  return Status::Ok();
+}
+
+Result<std::vector<IndicatorRow>> SqliteTransaction::ListIndicators(int64_t list_id) {
+  VIGIL_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      conn_->Prepare("SELECT value, kind, first_seen, last_seen, expires, family, port, dest_ip, "
+                     "dest_port, isp FROM intel_indicators WHERE list_id = ? ORDER BY rowid"));
+  sqlite3_bind_int64(stmt, 1, list_id);
+  auto text = [&](int col) {
+    const unsigned char* t = sqlite3_column_text(stmt, col);
+    return t == nullptr ? std::string()
+                        : std::string(reinterpret_cast<const char*>(t),
+                                      static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
+  };
+  std::vector<IndicatorRow> out;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    IndicatorRow row;
+    row.value = text(0);
+    row.kind = text(1);
+    row.first_seen = sqlite3_column_int64(stmt, 2);
+    row.last_seen = sqlite3_column_int64(stmt, 3);
+    row.expires = sqlite3_column_int64(stmt, 4);
+    row.family = text(5);
+    row.port = sqlite3_column_int64(stmt, 6);
+    row.dest_ip = text(7);
+    row.dest_port = sqlite3_column_int64(stmt, 8);
+    row.isp = text(9);
+    out.push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) return StepError(conn_->db(), rc, domain::kIntelLists);
+  sqlite3_reset(stmt);
   return out;
 }
 

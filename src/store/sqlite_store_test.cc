@@ -53,8 +53,8 @@ TEST_F(SqliteStoreTest, MigrationsAppliedOnceAndColumnsMatchSpecs) {
 
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "vigil.db").c_str(), &db), SQLITE_OK);
-  for (const char* name :
-       {"orgs", "systems", "assets", "contacts", "users", "audit", "sessions", "api_tokens"}) {
+  for (const char* name : {"orgs", "systems", "assets", "contacts", "users", "audit", "sessions",
+                           "api_tokens", "intel_lists", "findings"}) {
     const domain::ResourceSpec* spec = domain::FindResource(name);
     std::set<std::string> columns;
     sqlite3_stmt* stmt = nullptr;
@@ -218,6 +218,68 @@ TEST_F(SqliteStoreTest, ConcurrentWritersAreSerialised) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(Tx(TxMode::kRead)->OrgNodes()->size(), 60u);
+}
+
+TEST_F(SqliteStoreTest, IndicatorListsBulkInsertSortAndCascade) {
+  auto tx = Tx();
+  int64_t org = AddOrg(*tx, "Sở Y tế");
+  auto list = tx->Insert(domain::kIntelLists, {{"name", "botnet"},
+                                               {"format", "plain"},
+                                               {"org_id", org},
+                                               {"entries", 3},
+                                               {"rejected", 0},
+                                               {"expired", 0}});
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  std::vector<IndicatorRow> rows(3);
+  rows[0] = {.value = "203.0.113.5",
+             .kind = "ip",
+             .first_seen = 1700000000,
+             .family = "Mirai",
+             .port = 40001,
+             .dest_ip = "198.51.100.7",
+             .dest_port = 443,
+             .isp = "VNPT"};
+  rows[1] = {.value = "198.51.100.0/24", .kind = "cidr"};
+  rows[2] = {.value = "192.0.2.1", .kind = "ip", .expires = 1800000000};
+  ASSERT_TRUE(tx->InsertIndicators(*list, rows).ok());
+  auto back = tx->ListIndicators(*list);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->size(), 3u);
+  EXPECT_EQ((*back)[0].value, "203.0.113.5");
+  EXPECT_EQ((*back)[0].family, "Mirai");
+  EXPECT_EQ((*back)[0].port, 40001);
+  EXPECT_EQ((*back)[0].dest_ip, "198.51.100.7");
+  EXPECT_EQ((*back)[0].first_seen, 1700000000);
+  EXPECT_EQ((*back)[1].kind, "cidr");
+  EXPECT_EQ((*back)[1].family, "");
+  EXPECT_EQ((*back)[2].expires, 1800000000);
+
+  // Findings ordered: open first, then level descending (NULL last), then id descending.
+  auto finding = [&](const char* status, Json level) {
+    auto id = tx->Insert(domain::kFindings, {{"list_id", *list},
+                                             {"org_id", org},
+                                             {"ip", "203.0.113.5"},
+                                             {"indicator", "203.0.113.5"},
+                                             {"status", status},
+                                             {"system_security_level", level}});
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return *id;
+  };
+  int64_t a = finding("cleaned", 5), b = finding("open", nullptr), c = finding("open", 3),
+          d = finding("open", 3);
+  ListQuery q;
+  q.order = {{"status", false, Json("open")}, {"system_security_level", true, std::nullopt}};
+  q.order.push_back({"id", true, std::nullopt});
+  auto page = tx->List(domain::kFindings, q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  std::vector<int64_t> ids;
+  for (const Json& f : page->items) ids.push_back(f["id"].get<int64_t>());
+  EXPECT_EQ(ids, (std::vector<int64_t>{d, c, b, a}));
+  EXPECT_EQ(page->total, 4);
+
+  ASSERT_TRUE(tx->Delete(domain::kIntelLists, *list).ok());
+  EXPECT_TRUE(tx->ListIndicators(*list)->empty());
+  EXPECT_EQ(tx->List(domain::kFindings, q)->items.size(), 0u);
 }
 
 }  // namespace

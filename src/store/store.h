@@ -21,6 +21,14 @@ namespace vigil::store {
 using Json = nlohmann::json;
 using domain::ResourceSpec;
 
+// One ORDER BY term of a list. `first` puts the records whose field equals it before the others
+// (then this key's own order applies among the rest). NULLs sort lowest: last when descending.
+struct SortKey {
+  std::string field;
+  bool descending = false;
+  std::optional<Json> first;
+};
+
 struct ListQuery {
   // Organisation ids the caller may see; records whose scope field (or, for reads, the spec's
   // also_visible_via field) is in this set are returned. nullopt: no restriction.
@@ -32,6 +40,8 @@ struct ListQuery {
   int64_t offset = 0;
   bool newest_first = false;
   bool count_total = true;
+  // Ordering; empty: by id (descending when newest_first). The id always breaks ties.
+  std::vector<SortKey> order;
 };
 
 struct ListPage {
@@ -43,6 +53,20 @@ struct OrgNode {
   int64_t id = 0;
   std::optional<int64_t> parent_id;
   std::string name;
+};
+
+// One entry of an imported indicator list (table intel_indicators), as stored: the entry as
+// written plus the metadata that matching and NAT attribution need. Times are Unix seconds
+// (0: unknown, or for `expires` never); ports 0 and empty strings: not given.
+struct IndicatorRow {
+  std::string value;
+  std::string kind;  // intel::IndicatorKindName
+  int64_t first_seen = 0, last_seen = 0, expires = 0;
+  std::string family;
+  int64_t port = 0;
+  std::string dest_ip;
+  int64_t dest_port = 0;
+  std::string isp;
 };
 
 enum class TxMode { kRead, kWrite };
@@ -75,6 +99,12 @@ class Transaction {
                                                                 const ListQuery& query) = 0;
   // Every organisation's id, parent and name, ordered by id.
   virtual Result<std::vector<OrgNode>> OrgNodes() = 0;
+
+  // Appends the entries of indicator list `list_id` (one prepared statement, reused: a million
+  // rows take seconds). Deleting the list (Delete on domain::kIntelLists) deletes them.
+  virtual Status InsertIndicators(int64_t list_id, const std::vector<IndicatorRow>& rows) = 0;
+  // The entries of list `list_id`, in the order they were inserted.
+  virtual Result<std::vector<IndicatorRow>> ListIndicators(int64_t list_id) = 0;
 
   virtual Status Commit() = 0;
 };

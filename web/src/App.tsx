@@ -13,6 +13,7 @@ import { AssetsPage } from './pages/Assets';
 import { ContactsPage } from './pages/Contacts';
 import { UsersPage } from './pages/Users';
 import { AuditPage } from './pages/Audit';
+import { IntelPage } from './pages/Intel';
 import { errorText } from './components/ui';
 
 type Session = { state: 'checking' } | { state: 'anonymous'; expired?: boolean } | { state: 'signed-in'; user: User };
@@ -167,6 +168,9 @@ export function App() {
       break;
     case 'contacts':
       page = <ContactsPage sub={rest[0]} />;
+      break;
+    case 'intel':
+      page = <IntelPage />;
       break;
     case 'users':
       page = isAdmin(user) ? <UsersPage sub={rest[0]} /> : <NotFound />;

@@ -147,6 +147,81 @@ export interface ImportResult {
   errors: { line: number; field?: string; message: string }[];
 }
 
+export type IntelListFormat = 'auto' | 'botnet-csv' | 'xlsx' | 'plain' | 'drop' | 'drop-json' | 'feodo' | 'stix' | 'misp-csv' | 'misp-json';
+
+/** An imported indicator list (botnet IP list, feed). */
+export interface IntelList {
+  id: number;
+  name: string;
+  format: string;
+  org_id: number | null;
+  entries: number;
+  rejected: number;
+  expired: number;
+  imported_by_name: string;
+  created_at: string;
+}
+
+/** A list entry that was skipped (or, strict, refused the list): `file:line: field: reason`. */
+export interface IntelIssue {
+  file: string;
+  line: number;
+  field: string;
+  reason: string;
+}
+
+export type FindingStatus = 'open' | 'cleaned' | 'false_positive';
+
+/** One of the organisation's addresses found on an imported list. */
+export interface Finding {
+  id: number;
+  list_id: number;
+  org_id: number;
+  asset_id: number | null;
+  system_security_level: number | null;
+  ip: string;
+  indicator: string;
+  family: string;
+  listed_time: string | null;
+  listed_port: number | null;
+  dest_ip: string | null;
+  status: FindingStatus;
+  note: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IntelImportResult {
+  list: IntelList;
+  issues: IntelIssue[];
+  findings: Finding[];
+}
+
+export type AttributionMethod = 'nat_port' | 'destination' | 'window';
+
+/** Which internal host was behind a listed (NAT) address at the listed time. */
+export interface Attribution {
+  listed_ip: string;
+  listed_time: string | null;
+  listed_port: number | null;
+  family: string;
+  internal_ip: string | null;
+  method: AttributionMethod | null;
+  rank: number | null;
+  sessions: number | null;
+  nearest_seconds: number | null;
+  evidence: string[];
+  reason?: string;
+  asset?: { id: number; hostname: string; org_id: number } | null;
+}
+
+export interface AttributionResult {
+  attributions: Attribution[];
+  stats: Record<string, unknown>;
+}
+
 export interface LoginResponse {
   token: string;
   csrf_token: string;
@@ -195,7 +270,8 @@ export function apiUrl(path: string, q?: Query): string {
 interface RequestOptions {
   query?: Query;
   body?: unknown;
-  rawBody?: string;
+  /** Sent as is: CSV text, or a file's bytes. */
+  rawBody?: string | Blob | ArrayBuffer;
   contentType?: string;
   /** Do not treat 401 as "session gone" (used by the login form). */
   no401Redirect?: boolean;
@@ -203,7 +279,7 @@ interface RequestOptions {
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  let body: string | undefined;
+  let body: string | Blob | ArrayBuffer | undefined;
   if (opts.rawBody !== undefined) {
     body = opts.rawBody;
     headers['Content-Type'] = opts.contentType ?? 'text/plain; charset=utf-8';
@@ -254,6 +330,9 @@ export const api = {
   del: <T = unknown>(path: string) => request<T>('DELETE', path),
   postCsv: <T>(path: string, csv: string, query?: Query) =>
     request<T>('POST', path, { rawBody: csv, contentType: 'text/csv; charset=utf-8', query }),
+  /** A file's raw bytes (botnet lists, firewall logs), whatever its format. */
+  postFile: <T>(path: string, file: Blob | ArrayBuffer, query?: Query) =>
+    request<T>('POST', path, { rawBody: file, contentType: 'application/octet-stream', query }),
 
   async login(username: string, password: string): Promise<LoginResponse> {
     const r = await request<LoginResponse>('POST', '/auth/login', { body: { username, password }, no401Redirect: true });

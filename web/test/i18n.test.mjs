@@ -99,6 +99,10 @@ test('every API enum value has a label', () => {
     'users.roleHint': ['admin', 'analyst', 'unit_officer', 'viewer'],
     action: ['create', 'update', 'delete', 'import', 'login'],
     'level.hint': ['1', '2', '3', '4', '5'],
+    findingStatus: ['open', 'cleaned', 'false_positive'],
+    intelFormat: ['auto', 'botnet-csv', 'xlsx', 'plain', 'drop', 'drop-json', 'feodo', 'stix', 'misp-csv', 'misp-json'],
+    attrMethod: ['nat_port', 'destination', 'window'],
+    attrMethodHint: ['nat_port', 'destination', 'window'],
     error: ['invalid_argument', 'unauthenticated', 'permission_denied', 'not_found', 'conflict', 'already_exists', 'payload_too_large', 'resource_exhausted', 'internal'],
   };
   const missing = [];

@@ -48,6 +48,7 @@ export function Layout({ section, children }: { section: string; children: Compo
     { id: 'systems', path: '/systems', label: t('nav.systems'), icon: '▤' },
     { id: 'assets', path: '/assets', label: t('nav.assets'), icon: '▣' },
     { id: 'contacts', path: '/contacts', label: t('nav.contacts'), icon: '☎' },
+    { id: 'intel', path: '/intel', label: t('nav.intel'), icon: '◉' },
   ];
   if (isAdmin(user)) items.push({ id: 'users', path: '/users', label: t('nav.users'), icon: '☺' });
   if (canSeeAudit(user)) items.push({ id: 'audit', path: '/audit', label: t('nav.audit'), icon: '☰' });

@@ -1,0 +1,655 @@
+// Indicator lists (the monthly botnet list, threat feeds) imported through the API, the findings
+// an import matches against the register (assets' addresses, organisations' public ranges), and
+// NAT attribution of a list against an uploaded firewall log.
+//
+// An import stores the list and every entry in one transaction, then matches the entries against
+// every asset and public range of the import organisation's subtree; each match is a finding that
+// units work through (open -> cleaned | false_positive). Findings are scoped by their
+// organisation, lists by the organisation they were imported for.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "core/ip.h"
+#include "core/text.h"
+#include "core/time.h"
+#include "csv/csv.h"
+#include "domain/record.h"
+#include "hunt/attribute.h"
+#include "intel/import.h"
+#include "intel/indicator_set.h"
+#include "server/api.h"
+#include "server/audit_log.h"
+#include "server/json_io.h"
+
+namespace vigil::server {
+namespace {
+
+using domain::IntField;
+using store::IndicatorRow;
+
+constexpr size_t kMaxIssues = 100;
+constexpr int64_t kAllRows = 1'000'000;
+
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+}
+
+Json TimeOrNull(int64_t unix_seconds) {
+  if (unix_seconds == 0) return nullptr;
+  return FormatTimestamp(Clock::time_point(std::chrono::seconds(unix_seconds)));
+}
+
+// Findings: open first, then the most important systems, then the most recent listings.
+std::vector<store::SortKey> FindingOrder() {
+  return {{"status", false, Json("open")},
+          {"system_security_level", true, std::nullopt},
+          {"listed_time", true, std::nullopt},
+          {"id", true, std::nullopt}};
+}
+
+std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
+  if (from.empty()) return text;
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+Result<bool> ParseBool(std::string_view text, std::string_view name) {
+  if (text == "true" || text == "1") return true;
+  if (text == "false" || text == "0") return false;
+  return InvalidArgument("must be true or false", std::string(name));
+}
+
+// The last address of a network (host bits all ones).
+IpAddress LastAddress(const Cidr& cidr) {
+  IpAddress last = cidr.base;
+  const int bits = cidr.base.v6 ? 128 : 32;
+  for (int bit = cidr.prefix; bit < bits; ++bit) {
+    last.bytes[static_cast<size_t>(bit / 8)] |= static_cast<uint8_t>(0x80u >> (bit % 8));
+  }
+  return last;
+}
+
+// The record if it exists and the caller sees it; otherwise NotFound (no difference shown).
+Result<Json> VisibleRecord(Call& call, const domain::ResourceSpec& spec, int64_t id) {
+  VIGIL_ASSIGN_OR_RETURN(auto found, call.tx.Get(spec, id));
+  if (!found || !call.access->SeesRecord(spec, *found)) {
+    return NotFound(std::string(spec.singular) + " " + std::to_string(id) + " not found");
+  }
+  return *found;
+}
+
+// Every record of `spec` in the given organisations (nullopt: all).
+Result<std::vector<Json>> AllRecords(Call& call, const domain::ResourceSpec& spec,
+                                     std::optional<std::vector<int64_t>> orgs) {
+  store::ListQuery q;
+  q.scope = std::move(orgs);
+  q.limit = kAllRows;
+  q.count_total = false;
+  VIGIL_ASSIGN_OR_RETURN(store::ListPage page, call.tx.List(spec, q));
+  return std::move(page.items);
+}
+
+// The organisation an import is for: `org_id`, or the caller's scope root, or the only root.
+Result<int64_t> ImportOrg(Call& call) {
+  const OrgTree& tree = call.access->tree();
+  if (auto text = call.req.Query("org_id")) {
+    VIGIL_ASSIGN_OR_RETURN(int64_t org, ParseId(*text, "org_id"));
+    if (!tree.Exists(org) || !call.access->SeesOrg(org)) {
+      return NotFound("organisation " + std::string(*text) + " not found", "org_id");
+    }
+    return org;
+  }
+  if (call.who->scope_root) return *call.who->scope_root;
+  std::vector<int64_t> roots;
+  for (int64_t id : tree.All()) {
+    if (tree.Chain(id).empty()) roots.push_back(id);
+  }
+  if (roots.size() == 1) return roots.front();
+  return InvalidArgument("is required: there is more than one top-level organisation", "org_id");
+}
+
+IndicatorRow ToRow(const intel::Indicator& in) {
+  IndicatorRow row;
+  row.value = in.value;
+  row.kind = std::string(intel::IndicatorKindName(in.kind));
+  row.first_seen = in.first_seen;
+  row.last_seen = in.last_seen;
+  row.expires = in.expires;
+  row.family = in.family;
+  row.port = in.port;
+  if (in.dest_ip) row.dest_ip = FormatIp(*in.dest_ip);
+  row.dest_port = in.dest_port;
+  row.isp = in.isp;
+  return row;
+}
+
+// A stored entry back as an Indicator (for NAT attribution); nullopt if it no longer parses.
+std::optional<intel::Indicator> FromRow(const IndicatorRow& row, const std::string& source) {
+  auto parsed = intel::ParseIndicator(row.value);
+  if (!parsed.ok()) return std::nullopt;
+  intel::Indicator in = std::move(parsed).value();
+  in.source = source;
+  in.first_seen = row.first_seen;
+  in.last_seen = row.last_seen;
+  in.expires = row.expires;
+  in.family = row.family;
+  in.port = static_cast<int>(row.port);
+  if (!row.dest_ip.empty()) {
+    if (auto ip = ParseIp(row.dest_ip); ip.ok()) in.dest_ip = *ip;
+  }
+  in.dest_port = static_cast<int>(row.dest_port);
+  in.isp = row.isp;
+  return in;
+}
+
+// What a finding records about the matched entry.
+struct Listing {
+  std::string_view value;
+  std::string_view family;
+  int64_t first_seen = 0;
+  int64_t port = 0;
+  std::string dest_ip;
+};
+
+// Matches the imported entries against the assets and public ranges of `org`'s subtree and
+// stores a finding per match.
+class Matcher {
+ public:
+  Matcher(Call& call, int64_t list_id, const std::vector<IndicatorRow>& rows)
+      : call_(call), list_id_(list_id), rows_(rows) {}
+
+  Status Run(int64_t org, std::vector<intel::Indicator> indicators) {
+    const int64_t now = NowSeconds();
+    // Address entries that can match, sorted by first address, for "which entries lie inside
+    // this range" (binary search per range instead of a scan of the list).
+    for (size_t i = 0; i < indicators.size(); ++i) {
+      const intel::Indicator& in = indicators[i];
+      if (!in.is_address() || in.allow || (in.expires > 0 && in.expires <= now)) continue;
+      spans_.push_back({in.first, i});
+    }
+    std::sort(spans_.begin(), spans_.end(),
+              [](const Span& a, const Span& b) { return a.first < b.first; });
+    set_ = intel::IndicatorSet::Build(std::move(indicators), now);
+
+    std::vector<int64_t> orgs = call_.access->tree().Subtree(org);
+    VIGIL_ASSIGN_OR_RETURN(std::vector<Json> systems, AllRecords(call_, domain::kSystems, {}));
+    for (const Json& s : systems) {
+      int64_t level = IntField(s, "security_level").value_or(0);
+      level_of_system_[IntField(s, "id").value_or(0)] = level;
+      for (const char* f : {"owner_org_id", "operator_org_id"}) {
+        if (auto o = IntField(s, f)) org_level_[*o] = std::max(org_level_[*o], level);
+      }
+    }
+    VIGIL_ASSIGN_OR_RETURN(std::vector<Json> assets, AllRecords(call_, domain::kAssets, orgs));
+    for (const Json& asset : assets) VIGIL_RETURN_IF_ERROR(MatchAsset(asset));
+    VIGIL_ASSIGN_OR_RETURN(std::vector<Json> org_records, AllRecords(call_, domain::kOrgs, orgs));
+    for (const Json& o : org_records) VIGIL_RETURN_IF_ERROR(MatchRanges(o));
+    return Status::Ok();
+  }
+
+  int64_t created() const { return created_; }
+
+ private:
+  struct Span {
+    IpAddress first;
+    size_t row;
+  };
+
+  Status MatchAsset(const Json& asset) {
+    auto ips = asset.find("ips");
+    if (ips == asset.end() || !ips->is_array()) return Status::Ok();
+    std::optional<int64_t> level;
+    if (auto ids = asset.find("system_ids"); ids != asset.end() && ids->is_array()) {
+      for (const Json& id : *ids) {
+        if (!id.is_number_integer()) continue;
+        auto it = level_of_system_.find(id.get<int64_t>());
+        if (it != level_of_system_.end()) level = std::max(level.value_or(0), it->second);
+      }
+    }
+    for (const Json& text : *ips) {
+      if (!text.is_string()) continue;
+      auto ip = ParseIp(text.get<std::string>());
+      if (!ip.ok()) continue;
+      intel::IndicatorRef hit = set_.MatchIp(*ip);
+      if (!hit) continue;
+      const intel::Indicator& meta = hit.meta();
+      Listing l{hit.value(), meta.family, meta.first_seen, meta.port,
+                meta.dest_ip ? FormatIp(*meta.dest_ip) : std::string()};
+      VIGIL_RETURN_IF_ERROR(Add(IntField(asset, "org_id").value_or(0), IntField(asset, "id"), level,
+                                text.get<std::string>(), l));
+    }
+    return Status::Ok();
+  }
+
+  Status MatchRanges(const Json& org) {
+    auto ranges = org.find("public_ranges");
+    if (ranges == org.end() || !ranges->is_array()) return Status::Ok();
+    const int64_t org_id = IntField(org, "id").value_or(0);
+    std::optional<int64_t> level;
+    if (auto it = org_level_.find(org_id); it != org_level_.end()) level = it->second;
+    for (const Json& text : *ranges) {
+      if (!text.is_string()) continue;
+      auto cidr = ParseCidr(text.get<std::string>());
+      if (!cidr.ok()) continue;
+      const IpAddress last = LastAddress(*cidr);
+      std::set<std::string_view> seen;
+      // Entries starting inside the range.
+      auto it = std::lower_bound(spans_.begin(), spans_.end(), cidr->base,
+                                 [](const Span& s, const IpAddress& a) { return s.first < a; });
+      for (; it != spans_.end() && it->first <= last; ++it) {
+        const IndicatorRow& row = rows_[it->row];
+        seen.insert(row.value);
+        Listing l{row.value, row.family, row.first_seen, row.port, row.dest_ip};
+        VIGIL_RETURN_IF_ERROR(Add(org_id, std::nullopt, level, text.get<std::string>(), l));
+      }
+      // An entry covering the range's start (a wider network listed).
+      intel::IndicatorRef hit = set_.MatchIp(cidr->base);
+      if (hit && seen.count(hit.value()) == 0) {
+        const intel::Indicator& meta = hit.meta();
+        Listing l{hit.value(), meta.family, meta.first_seen, meta.port,
+                  meta.dest_ip ? FormatIp(*meta.dest_ip) : std::string()};
+        VIGIL_RETURN_IF_ERROR(Add(org_id, std::nullopt, level, text.get<std::string>(), l));
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status Add(int64_t org_id, std::optional<int64_t> asset_id, std::optional<int64_t> level,
+             const std::string& ip, const Listing& l) {
+    Json f = {{"list_id", list_id_},
+              {"org_id", org_id},
+              {"asset_id", asset_id ? Json(*asset_id) : Json()},
+              {"system_security_level", level ? Json(*level) : Json()},
+              {"ip", ip},
+              {"indicator", std::string(l.value)},
+              {"family", l.family.empty() ? Json() : Json(std::string(l.family))},
+              {"listed_time", TimeOrNull(l.first_seen)},
+              {"listed_port", l.port > 0 ? Json(l.port) : Json()},
+              {"dest_ip", l.dest_ip.empty() ? Json() : Json(l.dest_ip)},
+              {"status", "open"}};
+    VIGIL_RETURN_IF_ERROR(call_.tx.Insert(domain::kFindings, f).status());
+    ++created_;
+    return Status::Ok();
+  }
+
+  Call& call_;
+  int64_t list_id_;
+  const std::vector<IndicatorRow>& rows_;
+  std::vector<Span> spans_;
+  intel::IndicatorSet set_;
+  std::unordered_map<int64_t, int64_t> level_of_system_;
+  std::unordered_map<int64_t, int64_t> org_level_;  // max level of systems owned or operated
+  int64_t created_ = 0;
+};
+
+Json IssuesJson(const std::vector<intel::ImportIssue>& issues) {
+  Json out = Json::array();
+  for (const auto& i : issues) {
+    if (out.size() >= kMaxIssues) break;
+    out.push_back({{"file", i.file}, {"line", i.line}, {"field", i.field}, {"reason", i.reason}});
+  }
+  return out;
+}
+
+Json PresentFindings(std::vector<Json> items) {
+  Json out = Json::array();
+  for (Json& f : items) out.push_back(domain::PublicView(domain::kFindings, std::move(f)));
+  return out;
+}
+
+Result<http::Response> ImportList(Call& call) {
+  VIGIL_RETURN_IF_ERROR(call.access->CheckWrite(domain::kIntelLists));
+  std::string name(Trim(call.req.Query("name").value_or("")));
+  if (name.empty()) return InvalidArgument("is required", "name");
+  if (name.size() > 200) return InvalidArgument("too long: at most 200 bytes", "name");
+  auto format = intel::ParseListFormat(call.req.Query("format").value_or("auto"));
+  if (!format.ok()) return InvalidArgument(format.status().message(), "format");
+  bool strict = true;
+  if (auto text = call.req.Query("strict")) {
+    VIGIL_ASSIGN_OR_RETURN(strict, ParseBool(*text, "strict"));
+  }
+  VIGIL_ASSIGN_OR_RETURN(int64_t org, ImportOrg(call));
+  if (call.req.body.empty()) return InvalidArgument("the request body is empty; expected a list");
+
+  intel::ImportOptions options;
+  options.format = *format;
+  options.strict = strict;
+  options.source = name;
+  options.now = NowSeconds();
+  options.max_issues = kMaxIssues;
+  auto imported = intel::ImportBytes(name, call.req.body, options);
+  if (!imported.ok()) {
+    const Status& s = imported.status();
+    // A size limit of the importer is the request's size, not a rate limit.
+    if (s.code() == StatusCode::kResourceExhausted) {
+      return InvalidArgument(s.message(), std::string(s.where()));
+    }
+    return s;
+  }
+  intel::ImportReport report = std::move(imported).value();
+
+  Json list = {{"name", name},
+               {"format", std::string(intel::ListFormatName(report.format))},
+               {"org_id", org},
+               {"entries", static_cast<int64_t>(report.indicators.size())},
+               {"rejected", report.rejected},
+               {"expired", report.expired},
+               {"imported_by", call.who->user_id},
+               {"imported_by_name", call.who->username}};
+  VIGIL_ASSIGN_OR_RETURN(int64_t list_id, call.tx.Insert(domain::kIntelLists, list));
+  std::vector<IndicatorRow> rows;
+  rows.reserve(report.indicators.size());
+  for (const intel::Indicator& in : report.indicators) rows.push_back(ToRow(in));
+  VIGIL_RETURN_IF_ERROR(call.tx.InsertIndicators(list_id, rows));
+
+  Matcher matcher(call, list_id, rows);
+  VIGIL_RETURN_IF_ERROR(matcher.Run(org, std::move(report.indicators)));
+
+  VIGIL_ASSIGN_OR_RETURN(auto stored, call.tx.Get(domain::kIntelLists, list_id));
+  Json list_view = domain::PublicView(domain::kIntelLists, *stored);
+  Json audit_after = list_view;
+  audit_after["findings"] = matcher.created();
+  VIGIL_RETURN_IF_ERROR(
+      RecordAudit(call, "import", domain::kIntelLists.name, list_id, org, nullptr, audit_after));
+
+  store::ListQuery q;
+  q.equals = {{"list_id", list_id}};
+  q.order = FindingOrder();
+  q.limit = kAllRows;
+  q.count_total = false;
+  VIGIL_ASSIGN_OR_RETURN(store::ListPage findings, call.tx.List(domain::kFindings, q));
+  return JsonResponse(201, {{"list", list_view},
+                            {"issues", IssuesJson(report.issues)},
+                            {"findings", PresentFindings(std::move(findings.items))}});
+}
+
+Result<Json> PageOf(Call& call, const domain::ResourceSpec& spec, const store::ListQuery& q) {
+  VIGIL_ASSIGN_OR_RETURN(store::ListPage page, call.tx.List(spec, q));
+  Json items = Json::array();
+  for (Json& r : page.items) items.push_back(domain::PublicView(spec, std::move(r)));
+  return Json{{"items", std::move(items)},
+              {"total", page.total.value_or(0)},
+              {"limit", q.limit},
+              {"offset", q.offset}};
+}
+
+Result<http::Response> ListLists(Call& call) {
+  VIGIL_ASSIGN_OR_RETURN(store::ListQuery q, ListQueryFor(call, domain::kIntelLists));
+  q.newest_first = true;
+  VIGIL_ASSIGN_OR_RETURN(Json page, PageOf(call, domain::kIntelLists, q));
+  return JsonResponse(200, page);
+}
+
+Result<http::Response> GetList(Call& call) {
+  VIGIL_ASSIGN_OR_RETURN(int64_t id, ParseId(call.params["id"], "id"));
+  VIGIL_ASSIGN_OR_RETURN(Json list, VisibleRecord(call, domain::kIntelLists, id));
+  return JsonResponse(200, domain::PublicView(domain::kIntelLists, std::move(list)));
+}
+
+Result<http::Response> DeleteList(Call& call) {
+  if (call.who->role != Role::kAdmin) {
+    return PermissionDenied("only administrators delete indicator lists");
+  }
+  VIGIL_ASSIGN_OR_RETURN(int64_t id, ParseId(call.params["id"], "id"));
+  VIGIL_ASSIGN_OR_RETURN(Json list, VisibleRecord(call, domain::kIntelLists, id));
+  // Entries and findings go with the list (ON DELETE CASCADE).
+  VIGIL_RETURN_IF_ERROR(call.tx.Delete(domain::kIntelLists, id));
+  VIGIL_RETURN_IF_ERROR(RecordAudit(call, "delete", domain::kIntelLists.name, id,
+                                    IntField(list, "org_id"),
+                                    domain::PublicView(domain::kIntelLists, list), nullptr));
+  return http::Response{204, {}, ""};
+}
+
+Result<store::ListQuery> FindingQuery(Call& call) {
+  VIGIL_ASSIGN_OR_RETURN(store::ListQuery q, ListQueryFor(call, domain::kFindings));
+  for (const auto& [name, value] : q.equals) {
+    if (name != "status") continue;
+    const domain::FieldSpec& f = *domain::kFindings.Field("status");
+    if (!value.is_string() ||
+        std::find(f.values.begin(), f.values.end(), value.get<std::string>()) == f.values.end()) {
+      return InvalidArgument("must be open, cleaned or false_positive", "status");
+    }
+  }
+  q.order = FindingOrder();
+  return q;
+}
+
+Result<http::Response> ListFindings(Call& call) {
+  VIGIL_ASSIGN_OR_RETURN(store::ListQuery q, FindingQuery(call));
+  VIGIL_ASSIGN_OR_RETURN(Json page, PageOf(call, domain::kFindings, q));
+  return JsonResponse(200, page);
+}
+
+Result<http::Response> GetFinding(Call& call) {
+  VIGIL_ASSIGN_OR_RETURN(int64_t id, ParseId(call.params["id"], "id"));
+  VIGIL_ASSIGN_OR_RETURN(Json f, VisibleRecord(call, domain::kFindings, id));
+  return JsonResponse(200, domain::PublicView(domain::kFindings, std::move(f)));
+}
+
+Result<http::Response> PatchFinding(Call& call) {
+  VIGIL_RETURN_IF_ERROR(call.access->CheckWrite(domain::kFindings));
+  VIGIL_ASSIGN_OR_RETURN(int64_t id, ParseId(call.params["id"], "id"));
+  VIGIL_ASSIGN_OR_RETURN(Json existing, VisibleRecord(call, domain::kFindings, id));
+  VIGIL_ASSIGN_OR_RETURN(Json body, ParseJsonBody(call.req));
+  VIGIL_ASSIGN_OR_RETURN(Json changes,
+                         domain::DecodeRecord(domain::kFindings, body, domain::DecodeMode::kPatch));
+  if (auto status = changes.find("status"); status != changes.end()) {
+    if (status->is_null()) return InvalidArgument("is required", "status");
+    if (*status != existing["status"]) {
+      if (*status == "open") {
+        changes["resolved_at"] = nullptr;
+        changes["resolved_by"] = nullptr;
+        changes["resolved_by_name"] = nullptr;
+      } else {
+        changes["resolved_at"] = NowTimestamp();
+        changes["resolved_by"] = call.who->user_id;
+        changes["resolved_by_name"] = call.who->username;
+      }
+    }
+  }
+  VIGIL_ASSIGN_OR_RETURN(Json stored,
+                         UpdateRecord(call, domain::kFindings, id, std::move(changes)));
+  return JsonResponse(200, domain::PublicView(domain::kFindings, std::move(stored)));
+}
+
+Result<http::Response> ExportFindings(Call& call) {
+  VIGIL_ASSIGN_OR_RETURN(store::ListQuery q, FindingQuery(call));
+  q.limit = 100000;
+  q.offset = 0;
+  q.count_total = false;
+  VIGIL_ASSIGN_OR_RETURN(store::ListPage page, call.tx.List(domain::kFindings, q));
+  std::string out;
+  CsvWriter::WriteBom(&out);
+  CsvWriter writer(&out);
+  std::vector<std::string> header = {"id"};
+  for (const auto& f : domain::kFindings.fields) {
+    if (f.csv) header.emplace_back(f.name);
+  }
+  writer.WriteRow(header);
+  for (const Json& rec : page.items) {
+    std::vector<std::string> row;
+    row.reserve(header.size());
+    for (const std::string& col : header) row.push_back(domain::JsonToCsvCell(rec[col]));
+    writer.WriteRow(row);
+  }
+  http::Response r = http::Response::Text(200, std::move(out), "text/csv; charset=utf-8");
+  r.SetHeader("Content-Disposition", "attachment; filename=\"findings.csv\"");
+  return r;
+}
+
+// The uploaded log in a private temporary file (mode 0600), removed when this goes away.
+class TempFile {
+ public:
+  static Result<TempFile> Write(std::string_view data) {
+    std::error_code ec;
+    std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+    if (ec) dir = "/tmp";
+    std::string path = (dir / "vigil-attribute-XXXXXX").string();
+    int fd = mkstemp(path.data());
+    if (fd < 0) return Internal("cannot create a temporary file in " + dir.string());
+    TempFile file(path);
+    size_t done = 0;
+    while (done < data.size()) {
+      ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+      if (n < 0) {
+        ::close(fd);
+        return Internal("cannot write the temporary file " + path);
+      }
+      done += static_cast<size_t>(n);
+    }
+    if (::close(fd) != 0) return Internal("cannot write the temporary file " + path);
+    return file;
+  }
+  TempFile(TempFile&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
+  TempFile& operator=(TempFile&&) = delete;
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  ~TempFile() {
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  explicit TempFile(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+};
+
+Result<http::Response> AttributeList(Call& call) {
+  VIGIL_RETURN_IF_ERROR(call.access->CheckWrite(domain::kIntelLists));
+  VIGIL_ASSIGN_OR_RETURN(int64_t id, ParseId(call.params["id"], "id"));
+  hunt::AttributeOptions options;
+  auto window = ParseDuration(call.req.Query("window").value_or("10m"));
+  if (!window.ok()) return InvalidArgument(window.status().message(), "window");
+  if (*window <= 0) return InvalidArgument("must be positive", "window");
+  options.window_seconds = *window;
+  std::string format(call.req.Query("format").value_or("auto"));
+  if (format != "auto") {
+    options.format = logs::ParseLogFormatName(format);
+    if (!options.format) return InvalidArgument("unknown log format", "format");
+  }
+  VIGIL_ASSIGN_OR_RETURN(Json list, VisibleRecord(call, domain::kIntelLists, id));
+  if (call.req.body.empty()) {
+    return InvalidArgument("the request body is empty; expected a firewall log");
+  }
+
+  VIGIL_ASSIGN_OR_RETURN(std::vector<IndicatorRow> rows, call.tx.ListIndicators(id));
+  const std::string source = list.value("name", "");
+  std::vector<intel::Indicator> listings;
+  listings.reserve(rows.size());
+  for (const IndicatorRow& row : rows) {
+    if (row.kind != "ip") continue;  // attribution works on single listed addresses
+    if (auto in = FromRow(row, source)) listings.push_back(std::move(*in));
+  }
+
+  VIGIL_ASSIGN_OR_RETURN(TempFile log, TempFile::Write(call.req.body));
+  hunt::AttributeStats stats;
+  auto results = hunt::Attribute(listings, {log.path()}, options, &stats);
+  if (!results.ok()) {
+    // Messages name the temporary file; the client knows it as "the log".
+    Status s = results.status();
+    if (s.code() == StatusCode::kInternal) return s;
+    return Status(
+        s.code() == StatusCode::kResourceExhausted ? StatusCode::kInvalidArgument : s.code(),
+        ReplaceAll(s.message(), log.path(), "log"), "body");
+  }
+
+  // The caller's assets by address, to name the host found behind the NAT.
+  VIGIL_ASSIGN_OR_RETURN(std::vector<Json> assets,
+                         AllRecords(call, domain::kAssets, call.access->VisibleOrgs()));
+  std::unordered_map<std::string, const Json*> asset_by_ip;
+  for (const Json& a : assets) {
+    if (auto ips = a.find("ips"); ips != a.end() && ips->is_array()) {
+      for (const Json& ip : *ips) {
+        if (ip.is_string()) asset_by_ip.emplace(ip.get<std::string>(), &a);
+      }
+    }
+  }
+
+  Json out = Json::array();
+  for (const hunt::Attribution& a : *results) {
+    const intel::Indicator& l = *a.listing;
+    Json row = {{"listed_ip", l.value},
+                {"listed_time", TimeOrNull(l.first_seen)},
+                {"listed_port", l.port > 0 ? Json(l.port) : Json()},
+                {"listed_dest_ip", l.dest_ip ? Json(FormatIp(*l.dest_ip)) : Json()},
+                {"family", l.family.empty() ? Json() : Json(l.family)},
+                {"internal_ip", a.internal_ip ? Json(FormatIp(*a.internal_ip)) : Json()},
+                {"method", a.method.empty() ? Json() : Json(a.method)},
+                {"rank", a.rank},
+                {"sessions", a.sessions},
+                {"nearest_seconds", a.nearest_seconds},
+                {"internal_ports", a.internal_ports},
+                {"reason", a.reason.empty() ? Json() : Json(a.reason)}};
+    Json evidence = Json::array();
+    for (const std::string& e : a.evidence) {
+      // "file:line" with the temporary file's name: keep "log:line".
+      evidence.push_back(ReplaceAll(e, log.path(), "log"));
+    }
+    row["evidence"] = std::move(evidence);
+    if (a.internal_ip) {
+      auto it = asset_by_ip.find(FormatIp(*a.internal_ip));
+      if (it != asset_by_ip.end()) {
+        const Json& asset = *it->second;
+        row["asset"] = {
+            {"id", asset["id"]}, {"hostname", asset["hostname"]}, {"org_id", asset["org_id"]}};
+      }
+    }
+    out.push_back(std::move(row));
+  }
+  Json stats_json = {{"listings", listings.size()}, {"files", stats.files},
+                     {"bytes", stats.bytes},        {"lines", stats.lines},
+                     {"sessions", stats.sessions},  {"malformed", stats.malformed}};
+  return JsonResponse(200, {{"attributions", std::move(out)}, {"stats", std::move(stats_json)}});
+}
+
+}  // namespace
+
+void AddIntelRoutes(Router& router) {
+  const std::string lists = "/api/v1/intel/lists";
+  RouteDoc import_doc{
+      "Import an indicator list (raw file bytes; name, format, strict, org_id) and match it",
+      "intel", RouteKind::kCreate, &domain::kIntelLists, "application/octet-stream"};
+  router.Add("POST", lists, import_doc, ImportList);
+  router.Add("GET", lists,
+             {"List imported indicator lists, newest first", "intel", RouteKind::kList,
+              &domain::kIntelLists},
+             ListLists);
+  router.Add("GET", lists + "/{id}",
+             {"Read an indicator list", "intel", RouteKind::kGet, &domain::kIntelLists}, GetList);
+  router.Add("DELETE", lists + "/{id}",
+             {"Delete an indicator list with its entries and findings (admin)", "intel",
+              RouteKind::kDelete, &domain::kIntelLists},
+             DeleteList);
+  RouteDoc attribute_doc{
+      "Attribute the list's addresses to internal hosts from a firewall NAT log (window, format)",
+      "intel", RouteKind::kOther, nullptr, "application/octet-stream"};
+  attribute_doc.read_only = true;  // reads the list and the assets, writes nothing
+  router.Add("POST", lists + "/{id}/attribute", attribute_doc, AttributeList);
+
+  const std::string findings = "/api/v1/findings";
+  router.Add("GET", findings,
+             {"List findings, open and most important first (status, list_id, org_id, q)",
+              "findings", RouteKind::kList, &domain::kFindings},
+             ListFindings);
+  RouteDoc export_doc{"Export findings as CSV (same filters as the list)", "findings"};
+  export_doc.response_type = "text/csv";
+  export_doc.resource = &domain::kFindings;
+  router.Add("GET", findings + "/export.csv", export_doc, ExportFindings);
+  router.Add("GET", findings + "/{id}",
+             {"Read a finding", "findings", RouteKind::kGet, &domain::kFindings}, GetFinding);
+  router.Add("PATCH", findings + "/{id}",
+             {"Change a finding's status (open, cleaned, false_positive) and note", "findings",
+              RouteKind::kUpdate, &domain::kFindings, "application/json"},
+             PatchFinding);
+}
+
+}  // namespace vigil::server
