@@ -95,7 +95,7 @@ inline bool ParseV6(const char* p, size_t n, uint8_t* out) {
   bool dot = false, double_colon = false;
   for (size_t i = 0; i < n; ++i) {
     if (p[i] == ':') {
-      ++colons;
+      if (++colons > 8) return false;  // e.g. a MAC address chain
       if (i > 0 && p[i - 1] == ':') double_colon = true;
     } else if (p[i] == '.') {
       dot = true;
@@ -108,6 +108,32 @@ inline bool ParseV6(const char* p, size_t n, uint8_t* out) {
   std::memcpy(text, p, n);
   text[n] = '\0';
   return inet_pton(AF_INET6, text, out) == 1;
+}
+
+// Length of the field starting at `from`: the run of [A-Za-z0-9.] (and ':' when `colon`).
+inline size_t FieldLength(const char* data, size_t from, size_t size, bool colon) {
+  size_t end = from;
+#if defined(__SSE2__)
+  // Classify 16 bytes at a time; bytes >= 0x80 are negative as signed chars and fail every range.
+  const __m128i digit_lo = _mm_set1_epi8('0' - 1),
+                digit_hi = _mm_set1_epi8(colon ? ':' + 1 : '9' + 1);
+  const __m128i alpha_lo = _mm_set1_epi8('a' - 1), alpha_hi = _mm_set1_epi8('z' + 1);
+  const __m128i case_bit = _mm_set1_epi8(0x20), dot = _mm_set1_epi8('.');
+  for (; end + 16 <= size; end += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + end));
+    const __m128i lower = _mm_or_si128(v, case_bit);
+    const __m128i in = _mm_or_si128(
+        _mm_or_si128(
+            _mm_and_si128(_mm_cmpgt_epi8(v, digit_lo), _mm_cmplt_epi8(v, digit_hi)),
+            _mm_and_si128(_mm_cmpgt_epi8(lower, alpha_lo), _mm_cmplt_epi8(lower, alpha_hi))),
+        _mm_cmpeq_epi8(v, dot));
+    const unsigned outside = ~static_cast<unsigned>(_mm_movemask_epi8(in)) & 0xffffu;
+    if (outside != 0) return end + static_cast<size_t>(__builtin_ctz(outside)) - from;
+  }
+#endif
+  const auto& field = colon ? kFieldV6 : kFieldV4;
+  while (end < size && field[static_cast<unsigned char>(data[end])]) ++end;
+  return end - from;
 }
 
 // First offset >= from holding '.' (or ':' when `colons`), or size.
@@ -145,11 +171,6 @@ void ScanAddresses(std::string_view text, bool want_v4, bool want_v6, Visit&& vi
   const size_t size = text.size();
   // Bytes past the end read as a line feed, which no rule accepts.
   auto at = [data, size](size_t i) { return i < size ? data[i] : '\n'; };
-  auto span = [data, size](size_t from, const std::array<bool, 256>& field) {
-    size_t end = from;
-    while (end < size && field[static_cast<unsigned char>(data[end])]) ++end;
-    return end - from;
-  };
   AddressHit hit;
   size_t p = 0;
   while (p < size) {
@@ -159,7 +180,7 @@ void ScanAddresses(std::string_view text, bool want_v4, bool want_v6, Visit&& vi
     while (p <= q) {
       const char c = data[p];
       if (want_v4 && IsDigit(c) && (at(p + 1) == '.' || at(p + 2) == '.' || at(p + 3) == '.')) {
-        const size_t n = span(p, kFieldV4);
+        const size_t n = FieldLength(data, p, size, false);
         if (ParseV4(data + p, n, &hit.v4)) {
           hit.begin = p;
           hit.end = p + n;
@@ -178,7 +199,7 @@ void ScanAddresses(std::string_view text, bool want_v4, bool want_v6, Visit&& vi
                                         (hex(p + 2) && (at(p + 3) == ':' ||
                                                         (hex(p + 3) && at(p + 4) == ':')))))));
         if (hint) {
-          const size_t n = span(p, kFieldV6);
+          const size_t n = FieldLength(data, p, size, true);
           if (ParseV6(data + p, n, hit.bytes.data())) {
             hit.begin = p;
             hit.end = p + n;
