@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/text.h"
+
 namespace vigil {
 namespace {
 
@@ -23,22 +25,8 @@ void AppendHexByte(std::string* out, unsigned char c) {
   out->push_back(kHex[c & 15]);
 }
 
-// `text` in double quotes, control and non-ASCII bytes as \xNN, cut at kMaxQuoted bytes.
-std::string Quote(std::string_view text) {
-  std::string out = "\"";
-  for (size_t i = 0; i < text.size() && i < kMaxQuoted; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      out += "\\x";
-      AppendHexByte(&out, c);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  if (text.size() > kMaxQuoted) out += "...";
-  out += '"';
-  return out;
-}
+// `text` in double quotes for a message (core/text.h).
+std::string Quote(std::string_view text) { return QuoteForMessage(text, kMaxQuoted); }
 
 // "'x' at position 3" / "whitespace at position 1" / "byte 0xc3 at position 2": the byte at
 // `pos`, with its 1-based position counted from `offset` bytes before `text`.

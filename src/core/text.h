@@ -44,4 +44,12 @@ std::string Utf8Lower(std::string_view text);
 // everywhere. ASCII-only inputs take a path that does not allocate.
 bool ContainsFoldCase(std::string_view haystack, std::string_view needle);
 
+// `text` in double quotes for an error message: control and non-ASCII bytes as \xNN, cut after
+// `max_bytes` bytes with "..." ("\"10.0.0.1\\x00\"").
+std::string QuoteForMessage(std::string_view text, size_t max_bytes = 64);
+
+// True when JSON brackets outside strings nest deeper than `max_depth`: a cheap guard before a
+// recursive DOM parser (nlohmann's) sees hostile input. Does not validate the JSON.
+bool JsonNestsDeeperThan(std::string_view text, int max_depth);
+
 }  // namespace vigil

@@ -463,26 +463,8 @@ bool SplitHostPort(std::string_view text, std::string_view* host, int* port) {
 }
 
 Result<nlohmann::json> ParseJson(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > kMaxJsonDepth) {
-        return InvalidArgument("JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
-                               " levels");
-      }
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
+  if (JsonNestsDeeperThan(text, kMaxJsonDepth)) {
+    return InvalidArgument("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   }
   nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
   if (!json.is_discarded()) return json;

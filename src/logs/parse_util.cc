@@ -14,12 +14,6 @@ constexpr size_t kMaxActionBytes = 64;
 constexpr size_t kMaxNameBytes = 1024;
 constexpr int64_t kMaxUnixSeconds = 253402300799;  // 9999-12-31T23:59:59Z
 
-void AppendHexByte(std::string* out, unsigned char c) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back(kHex[c >> 4]);
-  out->push_back(kHex[c & 15]);
-}
-
 char AsciiLowerChar(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool HasControlByte(std::string_view text) {
@@ -153,21 +147,7 @@ Status FieldError(std::string_view field, std::string reason) {
   return InvalidArgument(std::move(reason), std::string(field));
 }
 
-std::string Quote(std::string_view text) {
-  std::string out = "\"";
-  for (size_t i = 0; i < text.size() && i < kMaxQuoted; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      out += "\\x";
-      AppendHexByte(&out, c);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  if (text.size() > kMaxQuoted) out += "...";
-  out += '"';
-  return out;
-}
+std::string Quote(std::string_view text) { return QuoteForMessage(text, kMaxQuoted); }
 
 bool IsDigits(std::string_view text) {
   if (text.empty()) return false;

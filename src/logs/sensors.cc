@@ -23,37 +23,14 @@ constexpr std::array<std::string_view, 21> kZeekConnFields = {
     "local_orig", "local_resp",    "missed_bytes",  "history",    "orig_pkts",  "orig_ip_bytes",
     "resp_pkts",  "resp_ip_bytes", "tunnel_parents"};
 
-// True when brackets nest deeper than kMaxJsonDepth outside strings (nlohmann's DOM is
-// recursive; this keeps hostile input from exhausting the stack).
-bool TooDeep(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > kMaxJsonDepth) return true;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return false;
-}
-
 // One JSON object per line; never throws.
 Result<Json> ParseJsonObject(std::string_view line) {
   const std::string_view text = Trim(line);
   if (text.empty() || text.front() != '{') {
     return FieldError("line", "not a JSON object: starts with " + Quote(text.substr(0, 16)));
   }
-  if (TooDeep(text)) return FieldError("line", "JSON nested deeper than 64 levels");
+  if (JsonNestsDeeperThan(text, kMaxJsonDepth))
+    return FieldError("line", "JSON nested deeper than 64 levels");
   Json json = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded() || !json.is_object()) {
     return FieldError("line", "not a valid JSON object");
