@@ -349,6 +349,15 @@ std::string FormatCidr(const Cidr& cidr) {
   return FormatIp(cidr.base) + "/" + std::to_string(cidr.prefix);
 }
 
+IpAddress LastAddress(const Cidr& cidr) {
+  IpAddress last = cidr.base;
+  const int bits = MaxPrefix(cidr.base);
+  for (int bit = ClampPrefix(cidr); bit < bits; ++bit) {
+    last.bytes[static_cast<size_t>(bit / 8)] |= static_cast<uint8_t>(0x80 >> (bit % 8));
+  }
+  return last;
+}
+
 bool CidrContains(const Cidr& cidr, const IpAddress& ip) {
   if (cidr.base.v6 != ip.v6) return false;
   return PrefixEqual(cidr.base.bytes, ip.bytes, ClampPrefix(cidr));

@@ -52,6 +52,9 @@ Result<Cidr> ParseCidr(std::string_view text);
 // "10.0.0.0/8"; always includes the prefix, even /32 and /128. Host bits are printed as stored.
 std::string FormatCidr(const Cidr& cidr);
 
+// The network's last address: `base` with every host bit set (10.0.0.0/8 -> 10.255.255.255).
+IpAddress LastAddress(const Cidr& cidr);
+
 // True when `ip` lies in `cidr`. Always false across families (IPv4 vs IPv6).
 bool CidrContains(const Cidr& cidr, const IpAddress& ip);
 

@@ -232,6 +232,14 @@ TEST(ParseCidrTest, InvalidNetworksSayWhatIsWrong) {
   }
 }
 
+TEST(CidrTest, LastAddress) {
+  EXPECT_EQ(FormatIp(LastAddress(ParseCidr("10.0.0.0/8").value())), "10.255.255.255");
+  EXPECT_EQ(FormatIp(LastAddress(ParseCidr("192.0.2.7/32").value())), "192.0.2.7");
+  EXPECT_EQ(FormatIp(LastAddress(ParseCidr("0.0.0.0/0").value())), "255.255.255.255");
+  EXPECT_EQ(FormatIp(LastAddress(ParseCidr("2001:db8::/33").value())),
+            "2001:db8:7fff:ffff:ffff:ffff:ffff:ffff");
+}
+
 TEST(CidrTest, Contains) {
   struct Case {
     std::string cidr, ip;

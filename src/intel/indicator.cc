@@ -13,16 +13,6 @@ bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
 
 bool AllHex(std::string_view text) { return std::all_of(text.begin(), text.end(), IsHex); }
 
-// The last address of a network: its base with every host bit set.
-IpAddress LastOf(const Cidr& cidr) {
-  IpAddress last = cidr.base;
-  const int bits = last.v6 ? 128 : 32;
-  for (int bit = cidr.prefix; bit < bits; ++bit) {
-    last.bytes[static_cast<size_t>(bit / 8)] |= static_cast<uint8_t>(0x80 >> (bit % 8));
-  }
-  return last;
-}
-
 bool IsLabelChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
 }
@@ -54,7 +44,7 @@ Result<Indicator> ParseAddressKind(std::string_view text) {
     if (!cidr.ok()) return cidr.status();
     Indicator indicator = Make(IndicatorKind::kCidr, text);
     indicator.first = cidr.value().base;
-    indicator.last = LastOf(cidr.value());
+    indicator.last = LastAddress(cidr.value());
     return indicator;
   }
   auto ip = ParseIp(text);

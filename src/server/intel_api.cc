@@ -68,16 +68,6 @@ Result<bool> ParseBool(std::string_view text, std::string_view name) {
   return InvalidArgument("must be true or false", std::string(name));
 }
 
-// The last address of a network (host bits all ones).
-IpAddress LastAddress(const Cidr& cidr) {
-  IpAddress last = cidr.base;
-  const int bits = cidr.base.v6 ? 128 : 32;
-  for (int bit = cidr.prefix; bit < bits; ++bit) {
-    last.bytes[static_cast<size_t>(bit / 8)] |= static_cast<uint8_t>(0x80u >> (bit % 8));
-  }
-  return last;
-}
-
 // The record if it exists and the caller sees it; otherwise NotFound (no difference shown).
 Result<Json> VisibleRecord(Call& call, const domain::ResourceSpec& spec, int64_t id) {
   VIGIL_ASSIGN_OR_RETURN(auto found, call.tx.Get(spec, id));
