@@ -102,9 +102,11 @@ Hunter::BlockResult Hunter::ScanBlock(std::string_view text, logs::LogFormat for
     BlockResult::Line out;
     out.index = line.index;
     out.text = line.text;
-    for (const Found& match : json ? line.found : std::vector<Found>{}) {
-      out.tails.push_back(JsonTail(MatchJson(text.substr(match.begin, match.end - match.begin),
-                                             match.indicator, format, record, parse_error)));
+    if (json) {
+      for (const Found& match : line.found) {
+        out.tails.push_back(JsonTail(MatchJson(text.substr(match.begin, match.end - match.begin),
+                                               match.indicator, format, record, parse_error)));
+      }
     }
     result.matched.push_back(std::move(out));
   }
