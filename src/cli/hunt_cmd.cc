@@ -177,9 +177,7 @@ int RunHunt(const HuntFlags& flags) {
   options.block_bytes = flags.block_kb << 10;
 
   const auto load_start = std::chrono::steady_clock::now();
-  intel::IndicatorSet::Builder builder(std::chrono::duration_cast<std::chrono::seconds>(
-                                           std::chrono::system_clock::now().time_since_epoch())
-                                           .count());
+  intel::IndicatorSet::Builder builder(UnixNow());
   auto loaded = LoadLists(flags.list, tz.value(),
                           [&builder](intel::Indicator&& entry) { builder.Add(std::move(entry)); });
   if (!loaded.ok()) return Error(loaded.status());
@@ -262,10 +260,9 @@ int RunAttribute(const AttributeFlags& flags) {
     nlohmann::ordered_json out;
     const intel::Indicator& listing = *a.listing;
     out["listed_ip"] = listing.value;
-    out["listed_time"] =
-        listing.first_seen != 0
-            ? nlohmann::ordered_json(hunt::FormatLocalTime(listing.first_seen, tz.value()))
-            : nlohmann::ordered_json();
+    out["listed_time"] = listing.first_seen != 0
+                             ? nlohmann::ordered_json(FormatMoment(listing.first_seen, tz.value()))
+                             : nlohmann::ordered_json();
     if (listing.port > 0) out["listed_port"] = listing.port;
     if (listing.dest_ip) out["listed_dest_ip"] = FormatIp(*listing.dest_ip);
     if (listing.dest_port > 0) out["listed_dest_port"] = listing.dest_port;

@@ -2,6 +2,9 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
+
+#include "core/text.h"
 
 namespace vigil {
 namespace {
@@ -80,85 +83,173 @@ Result<Clock::time_point> ParseTimestamp(std::string_view text) {
 namespace vigil {
 namespace {
 
-// Reads exactly `digits` decimal digits at *pos.
-bool ReadNumber(std::string_view text, size_t* pos, size_t digits, int* out) {
-  if (*pos + digits > text.size()) return false;
-  int value = 0;
-  for (size_t i = 0; i < digits; ++i) {
-    const char c = text[*pos + i];
-    if (c < '0' || c > '9') return false;
-    value = value * 10 + (c - '0');
+// A cursor over time text.
+class Scanner {
+ public:
+  explicit Scanner(std::string_view text) : text_(text) {}
+  bool AtEnd() const { return pos_ == text_.size(); }
+  char Peek(size_t ahead = 0) const {
+    return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
   }
-  *pos += digits;
-  *out = value;
+  bool Take(char c) {
+    if (Peek() != c) return false;
+    ++pos_;
+    return true;
+  }
+  // Reads min..max decimal digits.
+  bool Digits(size_t min, size_t max, int* out) {
+    size_t n = 0;
+    int value = 0;
+    while (n < max && IsDigit(Peek())) {
+      value = value * 10 + (Peek() - '0');
+      ++pos_;
+      ++n;
+    }
+    *out = value;
+    return n >= min;
+  }
+  size_t CountDigits() const {
+    size_t n = 0;
+    while (IsDigit(Peek(n))) ++n;
+    return n;
+  }
+  void SkipSpaces() {
+    while (Peek() == ' ' || Peek() == '\t') ++pos_;
+  }
+  bool TakeWord(std::string_view word) {
+    if (AsciiLower(text_.substr(pos_, word.size())) != word) return false;
+    pos_ += word.size();
+    return true;
+  }
+  static bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+bool ParseDatePart(Scanner* in, CivilTime* t) {
+  if (in->CountDigits() == 4) {  // yyyy-mm-dd, yyyy/mm/dd
+    in->Digits(4, 4, &t->year);
+    const char sep = in->Peek();
+    if (sep != '-' && sep != '/' && sep != '.') return false;
+    in->Take(sep);
+    return in->Digits(1, 2, &t->month) && in->Take(sep) && in->Digits(1, 2, &t->day);
+  }
+  if (!in->Digits(1, 2, &t->day)) return false;  // dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy
+  const char sep = in->Peek();
+  if (sep != '-' && sep != '/' && sep != '.') return false;
+  in->Take(sep);
+  return in->Digits(1, 2, &t->month) && in->Take(sep) && in->Digits(4, 4, &t->year);
+}
+
+bool ParseTimePart(Scanner* in, CivilTime* t) {
+  if (!in->Digits(1, 2, &t->hour) || !in->Take(':') || !in->Digits(2, 2, &t->minute)) {
+    return false;
+  }
+  if (in->Take(':')) {
+    if (!in->Digits(2, 2, &t->second)) return false;
+    if (in->Take('.') || in->Take(',')) {
+      int ignored = 0;
+      while (Scanner::IsDigit(in->Peek())) in->Digits(1, 1, &ignored);
+    }
+  }
   return true;
+}
+
+// "Z", "+07:00", "+0700", "+07", "UTC", "GMT", "UTC+7", "GMT+07:00".
+bool ParseZone(Scanner* in, CivilTime* t) {
+  in->SkipSpaces();
+  if (in->AtEnd()) return true;
+  if (in->Take('Z') || in->Take('z')) {
+    t->offset = 0;
+    return in->AtEnd();
+  }
+  if (in->TakeWord("utc") || in->TakeWord("gmt")) {
+    t->offset = 0;
+    if (in->AtEnd()) return true;
+  }
+  const char sign = in->Peek();
+  if (sign != '+' && sign != '-') return false;
+  in->Take(sign);
+  int hours = 0;
+  int minutes = 0;
+  if (!in->Digits(1, 2, &hours)) return false;
+  if (in->Take(':')) {
+    if (!in->Digits(2, 2, &minutes)) return false;
+  } else if (in->CountDigits() == 2) {
+    in->Digits(2, 2, &minutes);
+  }
+  if (hours > 14 || minutes > 59) return false;
+  t->offset = (sign == '-' ? -1 : 1) * (hours * 3600 + minutes * 60);
+  return in->AtEnd();
 }
 
 }  // namespace
 
-Result<int> ParseUtcOffset(std::string_view text) {
-  if (text == "Z" || text == "z") return 0;
-  if (text.size() < 5 || (text[0] != '+' && text[0] != '-')) {
-    return InvalidArgument("UTC offset must look like +07:00");
+bool ParseCivilTime(std::string_view text, CivilTime* t) {
+  Scanner in(text);
+  bool have_time = false;
+  if (in.CountDigits() <= 2 && (in.Peek(1) == ':' || in.Peek(2) == ':')) {  // "15:04 21/11/2026"
+    if (!ParseTimePart(&in, t)) return false;
+    in.SkipSpaces();
+    have_time = true;
   }
-  size_t pos = 1;
-  int hours = 0, minutes = 0;
-  if (!ReadNumber(text, &pos, 2, &hours))
-    return InvalidArgument("UTC offset must look like +07:00");
-  if (pos < text.size() && text[pos] == ':') ++pos;
-  if (!ReadNumber(text, &pos, 2, &minutes) || pos != text.size() || hours > 14 || minutes > 59) {
-    return InvalidArgument("UTC offset must look like +07:00");
+  if (!ParseDatePart(&in, t)) return false;
+  if (!have_time) {
+    const bool separated = in.Take('T') || in.Take(' ') || in.Take(',');
+    in.SkipSpaces();
+    if (separated && Scanner::IsDigit(in.Peek()) && !ParseTimePart(&in, t)) return false;
   }
-  const int seconds = hours * 3600 + minutes * 60;
-  return text[0] == '-' ? -seconds : seconds;
+  return ParseZone(&in, t);
+}
+
+Result<int64_t> CivilToUnix(const CivilTime& t, int tz_offset_seconds) {
+  const std::chrono::year_month_day date{std::chrono::year(t.year),
+                                         std::chrono::month(static_cast<unsigned>(t.month)),
+                                         std::chrono::day(static_cast<unsigned>(t.day))};
+  if (t.year < 1900 || !date.ok()) return InvalidArgument("not a calendar date");
+  if (t.hour > 23 || t.minute > 59 || t.second > 60) return InvalidArgument("not a time of day");
+  const int64_t days = std::chrono::sys_days(date).time_since_epoch().count();
+  const int64_t civil = days * 86400 + int64_t{t.hour} * 3600 + int64_t{t.minute} * 60 + t.second;
+  return civil - t.offset.value_or(tz_offset_seconds);
 }
 
 Result<int64_t> ParseMoment(std::string_view text, int tz_offset_seconds) {
-  const auto bad = [&] {
+  CivilTime t;
+  if (!ParseCivilTime(Trim(text), &t)) {
     return InvalidArgument("\"" + std::string(text) +
                            "\" is not a time like 2026-11-21 08:15 or 21/11/2026 08:15");
-  };
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  size_t pos = 0;
-  if (text.size() >= 10 && text[4] == '-') {
-    if (!ReadNumber(text, &pos, 4, &year) || text[pos++] != '-' ||
-        !ReadNumber(text, &pos, 2, &month) || text[pos++] != '-' ||
-        !ReadNumber(text, &pos, 2, &day)) {
-      return bad();
-    }
-  } else if (text.size() >= 10 && text[2] == '/') {
-    if (!ReadNumber(text, &pos, 2, &day) || text[pos++] != '/' ||
-        !ReadNumber(text, &pos, 2, &month) || text[pos++] != '/' ||
-        !ReadNumber(text, &pos, 4, &year)) {
-      return bad();
-    }
-  } else {
-    return bad();
   }
-  if (pos < text.size() && (text[pos] == ' ' || text[pos] == 'T')) {
-    ++pos;
-    if (!ReadNumber(text, &pos, 2, &hour) || pos >= text.size() || text[pos++] != ':' ||
-        !ReadNumber(text, &pos, 2, &minute)) {
-      return bad();
-    }
-    if (pos < text.size() && text[pos] == ':') {
-      ++pos;
-      if (!ReadNumber(text, &pos, 2, &second)) return bad();
-    }
+  auto unix = CivilToUnix(t, tz_offset_seconds);
+  if (!unix.ok())
+    return InvalidArgument(unix.status().message() + ": \"" + std::string(text) + "\"");
+  return unix;
+}
+
+Result<int> ParseUtcOffset(std::string_view text) {
+  Scanner in(Trim(text));
+  CivilTime t;
+  if (in.AtEnd() || !ParseZone(&in, &t) || !t.offset) {
+    return InvalidArgument("UTC offset must look like +07:00");
   }
-  int offset = tz_offset_seconds;
-  if (pos < text.size()) {
-    auto parsed = ParseUtcOffset(text.substr(pos));
-    if (!parsed.ok()) return bad();
-    offset = parsed.value();
-  }
-  const std::chrono::year_month_day date{std::chrono::year{year},
-                                         std::chrono::month{static_cast<unsigned>(month)},
-                                         std::chrono::day{static_cast<unsigned>(day)}};
-  if (!date.ok() || hour > 23 || minute > 59 || second > 60) return bad();
-  const auto days = std::chrono::sys_days{date}.time_since_epoch().count();
-  return static_cast<int64_t>(days) * 86400 + int64_t{hour} * 3600 + int64_t{minute} * 60 + second -
-         offset;
+  return *t.offset;
+}
+
+std::string FormatMoment(int64_t unix_seconds, int tz_offset_seconds) {
+  const int64_t local = unix_seconds + tz_offset_seconds;
+  const auto days =
+      std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds{std::chrono::seconds{local}});
+  const std::chrono::year_month_day date{days};
+  const int64_t seconds = local - std::chrono::sys_seconds{days}.time_since_epoch().count();
+  const int offset_minutes = std::abs(tz_offset_seconds) / 60;
+  char buffer[40];
+  std::snprintf(buffer, sizeof(buffer), "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d",
+                static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                static_cast<unsigned>(date.day()), static_cast<int>(seconds / 3600),
+                static_cast<int>(seconds / 60 % 60), static_cast<int>(seconds % 60),
+                tz_offset_seconds < 0 ? '-' : '+', offset_minutes / 60, offset_minutes % 60);
+  return buffer;
 }
 
 Result<int64_t> ParseDuration(std::string_view text) {

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +18,10 @@ Result<std::chrono::year_month_day> ParseDate(std::string_view text);
 std::string FormatDate(std::chrono::year_month_day date);
 // Adds calendar months; the day is clamped to the end of a shorter month (31 Aug + 6 = 28/29 Feb).
 std::chrono::year_month_day AddMonths(std::chrono::year_month_day date, int months);
+// The clock as Unix seconds.
+inline int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+}
 // Today's date in UTC.
 std::chrono::year_month_day Today();
 
@@ -29,13 +35,30 @@ inline std::string NowTimestamp() { return FormatTimestamp(Clock::now()); }
 
 namespace vigil {
 
-// "+07:00", "+0700", "-05:30", "Z" -> seconds east of UTC.
+// A date and time as written, before any zone is applied.
+struct CivilTime {
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  std::optional<int> offset;  // seconds east of UTC, when the text says
+};
+
+// Reads the ways people and offices write a moment: "21/11/2026 08:15[:30]", "21-11-2026",
+// "21.11.2026", "2026-11-21[ T]08:15:30[.123]", "08:15 21/11/2026" (time first), a date alone;
+// optionally followed by "Z", "+07:00", "+0700", "+07", "UTC", "GMT" or "UTC+7". US mm/dd/yyyy
+// is not guessed. False when the text has none of these shapes (values are checked later).
+bool ParseCivilTime(std::string_view text, CivilTime* out);
+
+// Unix seconds of `t`, at its own offset or else `tz_offset_seconds`. Errors: "not a calendar
+// date" (years before 1900, 31/02, ...), "not a time of day".
+Result<int64_t> CivilToUnix(const CivilTime& t, int tz_offset_seconds);
+
+// ParseCivilTime + CivilToUnix, with an error that quotes the text.
+Result<int64_t> ParseMoment(std::string_view text, int tz_offset_seconds);
+
+// "+07:00", "+0700", "+07", "-05:30", "Z", "UTC" -> seconds east of UTC.
 Result<int> ParseUtcOffset(std::string_view text);
 
-// A moment as people type it on a command line: "2026-11-21", "2026-11-21 08:15",
-// "2026-11-21T08:15:30", "21/11/2026 08:15[:30]", each optionally followed by "Z" or an offset
-// ("+07:00"); without one, `tz_offset_seconds` applies. Returns Unix seconds.
-Result<int64_t> ParseMoment(std::string_view text, int tz_offset_seconds);
+// "2026-11-21T08:15:30+07:00": ISO 8601 at the given offset ("Z" style is FormatTimestamp's).
+std::string FormatMoment(int64_t unix_seconds, int tz_offset_seconds);
 
 // "90s", "10m", "2h", "7d", or a bare number of seconds -> seconds (> 0).
 Result<int64_t> ParseDuration(std::string_view text);

@@ -1,7 +1,6 @@
 #include "hunt/hunt.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstring>
 #include <deque>
 #include <future>
@@ -9,6 +8,7 @@
 #include <vector>
 
 #include "core/text.h"
+#include "core/time.h"
 #include "hunt/block_scan.h"
 #include "hunt/input.h"
 
@@ -39,22 +39,6 @@ std::string JsonTail(const Json& json) {
 }
 
 }  // namespace
-
-std::string FormatLocalTime(int64_t unix_seconds, int tz_offset_seconds) {
-  const int64_t local = unix_seconds + tz_offset_seconds;
-  const auto days =
-      std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds{std::chrono::seconds{local}});
-  const std::chrono::year_month_day date{days};
-  const int64_t seconds = local - std::chrono::sys_seconds{days}.time_since_epoch().count();
-  const int offset_minutes = std::abs(tz_offset_seconds) / 60;
-  char buffer[40];
-  std::snprintf(buffer, sizeof(buffer), "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d",
-                static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()), static_cast<int>(seconds / 3600),
-                static_cast<int>(seconds / 60 % 60), static_cast<int>(seconds % 60),
-                tz_offset_seconds < 0 ? '-' : '+', offset_minutes / 60, offset_minutes % 60);
-  return buffer;
-}
 
 struct Hunter::BlockResult {
   Block block;  // keeps streamed bytes alive until emitted
@@ -132,7 +116,7 @@ Json Hunter::MatchJson(std::string_view value, intel::IndicatorRef indicator,
   if (!meta.family.empty()) object["family"] = meta.family;
   if (!parse_error.empty()) object["parse_error"] = parse_error;
   if (!record) return object;
-  if (record->time != 0) object["time"] = FormatLocalTime(record->time, options_.tz_offset_seconds);
+  if (record->time != 0) object["time"] = FormatMoment(record->time, options_.tz_offset_seconds);
   if (const auto field = FieldOf(*record, ip); !field.empty()) object["field"] = field;
   PutAddress(&object, "src_ip", record->src, "src_port", record->src_port);
   PutAddress(&object, "dst_ip", record->dst, "dst_port", record->dst_port);

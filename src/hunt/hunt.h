@@ -77,7 +77,4 @@ class Hunter {
   uint64_t line_base_ = 0;  // lines before the current block in the current input
 };
 
-// "2026-11-21T12:00:01+07:00"
-std::string FormatLocalTime(int64_t unix_seconds, int tz_offset_seconds);
-
 }  // namespace vigil::hunt

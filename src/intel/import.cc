@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/text.h"
+#include "core/time.h"
 #include "intel/import_internal.h"
 
 namespace vigil::intel {
@@ -102,9 +103,7 @@ Result<ImportReport> Finish(Collector* collector, Status status, ImportReport re
 
 int64_t NowOr(const ImportOptions& options) {
   if (options.now != 0) return options.now;
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return UnixNow();
 }
 
 Status RunLines(ListFormat format, internal::LineSource* lines, Collector* out) {

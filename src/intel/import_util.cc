@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/text.h"
+#include "core/time.h"
 #include "intel/import_internal.h"
 
 namespace vigil::intel::internal {
@@ -92,146 +93,11 @@ std::string DropBracketed(std::string_view text) {
   return out;
 }
 
-// A cursor over time text.
-class Scanner {
- public:
-  explicit Scanner(std::string_view text) : text_(text) {}
-  bool AtEnd() const { return pos_ == text_.size(); }
-  char Peek(size_t ahead = 0) const {
-    return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
-  }
-  bool Take(char c) {
-    if (Peek() != c) return false;
-    ++pos_;
-    return true;
-  }
-  // Reads min..max decimal digits.
-  bool Digits(size_t min, size_t max, int* out) {
-    size_t n = 0;
-    int value = 0;
-    while (n < max && IsDigit(Peek())) {
-      value = value * 10 + (Peek() - '0');
-      ++pos_;
-      ++n;
-    }
-    *out = value;
-    return n >= min;
-  }
-  size_t CountDigits() const {
-    size_t n = 0;
-    while (IsDigit(Peek(n))) ++n;
-    return n;
-  }
-  void SkipSpaces() {
-    while (Peek() == ' ' || Peek() == '\t') ++pos_;
-  }
-  bool TakeWord(std::string_view word) {
-    if (AsciiLower(text_.substr(pos_, word.size())) != word) return false;
-    pos_ += word.size();
-    return true;
-  }
-  static bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
- private:
-  std::string_view text_;
-  size_t pos_ = 0;
-};
-
-struct CivilTime {
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  std::optional<int> offset;  // seconds east of UTC, when the text says
-};
-
-bool ParseDatePart(Scanner* in, CivilTime* t) {
-  if (in->CountDigits() == 4) {  // yyyy-mm-dd, yyyy/mm/dd
-    in->Digits(4, 4, &t->year);
-    const char sep = in->Peek();
-    if (sep != '-' && sep != '/' && sep != '.') return false;
-    in->Take(sep);
-    return in->Digits(1, 2, &t->month) && in->Take(sep) && in->Digits(1, 2, &t->day);
-  }
-  if (!in->Digits(1, 2, &t->day)) return false;  // dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy
-  const char sep = in->Peek();
-  if (sep != '-' && sep != '/' && sep != '.') return false;
-  in->Take(sep);
-  return in->Digits(1, 2, &t->month) && in->Take(sep) && in->Digits(4, 4, &t->year);
-}
-
-bool ParseTimePart(Scanner* in, CivilTime* t) {
-  if (!in->Digits(1, 2, &t->hour) || !in->Take(':') || !in->Digits(2, 2, &t->minute)) {
-    return false;
-  }
-  if (in->Take(':')) {
-    if (!in->Digits(2, 2, &t->second)) return false;
-    if (in->Take('.') || in->Take(',')) {
-      int ignored = 0;
-      while (Scanner::IsDigit(in->Peek())) in->Digits(1, 1, &ignored);
-    }
-  }
-  return true;
-}
-
-// "Z", "+07:00", "+0700", "+07", "UTC", "GMT", "UTC+7", "GMT+07:00".
-bool ParseZone(Scanner* in, CivilTime* t) {
-  in->SkipSpaces();
-  if (in->AtEnd()) return true;
-  if (in->Take('Z') || in->Take('z')) {
-    t->offset = 0;
-    return in->AtEnd();
-  }
-  if (in->TakeWord("utc") || in->TakeWord("gmt")) {
-    t->offset = 0;
-    if (in->AtEnd()) return true;
-  }
-  const char sign = in->Peek();
-  if (sign != '+' && sign != '-') return false;
-  in->Take(sign);
-  int hours = 0;
-  int minutes = 0;
-  if (!in->Digits(1, 2, &hours)) return false;
-  if (in->Take(':')) {
-    if (!in->Digits(2, 2, &minutes)) return false;
-  } else if (in->CountDigits() == 2) {
-    in->Digits(2, 2, &minutes);
-  }
-  if (hours > 14 || minutes > 59) return false;
-  t->offset = (sign == '-' ? -1 : 1) * (hours * 3600 + minutes * 60);
-  return in->AtEnd();
-}
-
-bool ParseCivil(std::string_view text, CivilTime* t) {
-  Scanner in(text);
-  bool have_time = false;
-  if (in.CountDigits() <= 2 && (in.Peek(1) == ':' || in.Peek(2) == ':')) {  // "15:04 21/11/2026"
-    if (!ParseTimePart(&in, t)) return false;
-    in.SkipSpaces();
-    have_time = true;
-  }
-  if (!ParseDatePart(&in, t)) return false;
-  if (!have_time) {
-    const bool separated = in.Take('T') || in.Take(' ') || in.Take(',');
-    in.SkipSpaces();
-    if (separated && Scanner::IsDigit(in.Peek()) && !ParseTimePart(&in, t)) return false;
-  }
-  return ParseZone(&in, t);
-}
-
-Result<int64_t> ToUnix(const CivilTime& t, int tz_offset_seconds) {
-  const std::chrono::year_month_day date{std::chrono::year(t.year),
-                                         std::chrono::month(static_cast<unsigned>(t.month)),
-                                         std::chrono::day(static_cast<unsigned>(t.day))};
-  if (t.year < 1900 || !date.ok()) return InvalidArgument("not a calendar date");
-  if (t.hour > 23 || t.minute > 59 || t.second > 60) return InvalidArgument("not a time of day");
-  const int64_t days = std::chrono::sys_days(date).time_since_epoch().count();
-  const int64_t civil = days * 86400 + int64_t{t.hour} * 3600 + int64_t{t.minute} * 60 + t.second;
-  return civil - t.offset.value_or(tz_offset_seconds);
-}
-
 // A plain number: digits with at most one '.'.
 bool IsPlainNumber(std::string_view text) {
   return std::count(text.begin(), text.end(), '.') <= 1 &&
          std::all_of(text.begin(), text.end(),
-                     [](char c) { return Scanner::IsDigit(c) || c == '.'; });
+                     [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
 }
 
 // An integer written plainly or with a zero fraction ("85", "85.0").
@@ -365,7 +231,7 @@ Result<int64_t> ParseListTime(std::string_view text, int tz_offset_seconds) {
       t.year = digits(0, 4);
       t.month = digits(4, 2);
       t.day = digits(6, 2);
-      auto unix = ToUnix(t, tz_offset_seconds);
+      auto unix = CivilToUnix(t, tz_offset_seconds);
       if (unix.ok()) return unix;
     }
     double value = 0;
@@ -376,8 +242,8 @@ Result<int64_t> ParseListTime(std::string_view text, int tz_offset_seconds) {
     return unix;
   }
   CivilTime t;
-  if (!ParseCivil(text, &t)) return bad();
-  auto unix = ToUnix(t, tz_offset_seconds);
+  if (!ParseCivilTime(text, &t)) return bad();
+  auto unix = CivilToUnix(t, tz_offset_seconds);
   if (!unix.ok()) return InvalidArgument(unix.status().message() + ": " + Quote(text));
   return unix;
 }
