@@ -4,8 +4,8 @@
 #include <map>
 
 #include "core/text.h"
+#include "core/time.h"
 #include "hunt/block_scan.h"
-#include "hunt/hunt.h"
 #include "hunt/input.h"
 #include "intel/indicator_set.h"
 
@@ -34,17 +34,23 @@ struct HostTally {
 int64_t Distance(int64_t a, int64_t b) { return a > b ? a - b : b - a; }
 
 // Collects the sessions of one log whose translated source is listed.
-Status ReadSessions(const std::string& path, const intel::IndicatorSet& listed,
-                    const AttributeOptions& options, std::vector<Session>* sessions,
-                    AttributeStats* stats) {
-  VIGIL_ASSIGN_OR_RETURN(auto blocks, OpenLineBlocks(path, size_t{8} << 20));
+// `name` stands for the file in evidence and errors.
+Status ReadSessions(const std::string& path, const std::string& name,
+                    const intel::IndicatorSet& listed, const AttributeOptions& options,
+                    std::vector<Session>* sessions, AttributeStats* stats) {
+  const auto named = [&name](const Status& s) { return Status(s.code(), s.message(), name); };
+  auto opened = OpenLineBlocks(path, size_t{8} << 20);
+  if (!opened.ok()) return named(opened.status());
+  auto& blocks = opened.value();
   ++stats->files;
   logs::FileContext context;
   context.tz_offset_seconds = options.tz_offset_seconds;
   std::optional<logs::LogFormat> format;
   uint64_t line_base = 0;
   for (;;) {
-    VIGIL_ASSIGN_OR_RETURN(auto block, blocks->Next());
+    auto next = blocks->Next();
+    if (!next.ok()) return named(next.status());
+    auto& block = next.value();
     if (!block) break;
     if (!format) format = DetectFileFormat(block->text, options.format, &context);
     for (const MatchedLine& line : FindMatchedLines(block->text, listed)) {
@@ -57,7 +63,7 @@ Status ReadSessions(const std::string& path, const intel::IndicatorSet& listed,
       if (!r.nat_src || !r.src || r.time == 0 || !listed.MatchIp(*r.nat_src)) continue;
       ++stats->sessions;
       sessions->push_back({r.time, *r.nat_src, *r.src, r.src_port, r.nat_src_port, r.dst,
-                           r.dst_port, path + ":" + std::to_string(line_base + line.index + 1)});
+                           r.dst_port, name + ":" + std::to_string(line_base + line.index + 1)});
     }
     line_base += CountLines(block->text);
     stats->bytes += block->text.size();
@@ -81,8 +87,9 @@ Result<std::vector<Attribution>> Attribute(const std::vector<intel::Indicator>& 
   }
   const auto listed = intel::IndicatorSet::Build(std::move(addresses), 0);
   std::vector<Session> sessions;
-  for (const std::string& path : logs) {
-    VIGIL_RETURN_IF_ERROR(ReadSessions(path, listed, options, &sessions, stats));
+  for (size_t i = 0; i < logs.size(); ++i) {
+    const std::string& name = i < options.log_names.size() ? options.log_names[i] : logs[i];
+    VIGIL_RETURN_IF_ERROR(ReadSessions(logs[i], name, listed, options, &sessions, stats));
   }
   std::map<IpAddress, std::vector<const Session*>> by_public;
   for (const Session& session : sessions) by_public[session.public_ip].push_back(&session);
@@ -135,7 +142,7 @@ Result<std::vector<Attribution>> Attribute(const std::vector<intel::Indicator>& 
     if (chosen.empty()) {
       none.reason = "no NAT session behind " + listing.value + " within ±" +
                     std::to_string(options.window_seconds / 60) + " min of " +
-                    FormatLocalTime(listing.first_seen, options.tz_offset_seconds);
+                    FormatMoment(listing.first_seen, options.tz_offset_seconds);
       results.push_back(std::move(none));
       continue;
     }

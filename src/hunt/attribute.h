@@ -27,6 +27,8 @@ struct AttributeOptions {
   std::optional<logs::LogFormat> format;  // nullopt: detect per file
   int tz_offset_seconds = 7 * 3600;
   size_t max_evidence = 20;  // file:line references kept per attribution
+  // How evidence and errors name each log (same order as the paths); the paths when empty.
+  std::vector<std::string> log_names;
 };
 
 struct Attribution {

@@ -21,6 +21,8 @@ struct ApiSettings {
 void AddAuthRoutes(Router& router, const ApiSettings& settings);
 void AddResourceRoutes(Router& router, const ApiSettings& settings);
 void AddCsvRoutes(Router& router, const ApiSettings& settings);
+// `records` as a CSV attachment "<spec.name>.csv": UTF-8 BOM, the id and the spec's CSV columns.
+http::Response CsvDownload(const domain::ResourceSpec& spec, const std::vector<Json>& records);
 void AddDashboardRoutes(Router& router, const ApiSettings& settings);
 void AddOrgRoutes(Router& router);
 // Indicator lists, findings and NAT attribution (intel_api.cc).

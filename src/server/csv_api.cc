@@ -151,23 +151,7 @@ Result<http::Response> Export(Call& call, const ResourceSpec& spec) {
   q.offset = 0;
   q.count_total = false;
   VIGIL_ASSIGN_OR_RETURN(store::ListPage page, call.tx.List(spec, q));
-  std::string out;
-  CsvWriter::WriteBom(&out);
-  CsvWriter writer(&out);
-  std::vector<std::string> header = {"id"};
-  for (const auto& f : spec.fields) {
-    if (f.csv) header.emplace_back(f.name);
-  }
-  writer.WriteRow(header);
-  for (const Json& rec : page.items) {
-    std::vector<std::string> row;
-    row.reserve(header.size());
-    for (const std::string& col : header) row.push_back(domain::JsonToCsvCell(rec[col]));
-    writer.WriteRow(row);
-  }
-  http::Response r = http::Response::Text(200, std::move(out), "text/csv; charset=utf-8");
-  r.SetHeader("Content-Disposition", "attachment; filename=\"" + std::string(spec.name) + ".csv\"");
-  return r;
+  return CsvDownload(spec, page.items);
 }
 
 }  // namespace
@@ -184,6 +168,26 @@ void AddCsvRoutes(Router& router, const ApiSettings&) {
     exp.resource = spec;
     router.Add("GET", base + "/export.csv", exp, [spec](Call& c) { return Export(c, *spec); });
   }
+}
+
+http::Response CsvDownload(const ResourceSpec& spec, const std::vector<Json>& records) {
+  std::string out;
+  CsvWriter::WriteBom(&out);
+  CsvWriter writer(&out);
+  std::vector<std::string> header = {"id"};
+  for (const auto& f : spec.fields) {
+    if (f.csv) header.emplace_back(f.name);
+  }
+  writer.WriteRow(header);
+  for (const Json& rec : records) {
+    std::vector<std::string> row;
+    row.reserve(header.size());
+    for (const std::string& col : header) row.push_back(domain::JsonToCsvCell(rec[col]));
+    writer.WriteRow(row);
+  }
+  http::Response r = http::Response::Text(200, std::move(out), "text/csv; charset=utf-8");
+  r.SetHeader("Content-Disposition", "attachment; filename=\"" + std::string(spec.name) + ".csv\"");
+  return r;
 }
 
 }  // namespace vigil::server

@@ -19,7 +19,6 @@
 #include "core/ip.h"
 #include "core/text.h"
 #include "core/time.h"
-#include "csv/csv.h"
 #include "domain/record.h"
 #include "hunt/attribute.h"
 #include "intel/import.h"
@@ -37,10 +36,6 @@ using store::IndicatorRow;
 constexpr size_t kMaxIssues = 100;
 constexpr int64_t kAllRows = 1'000'000;
 
-int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
-}
-
 Json TimeOrNull(int64_t unix_seconds) {
   if (unix_seconds == 0) return nullptr;
   return FormatTimestamp(Clock::time_point(std::chrono::seconds(unix_seconds)));
@@ -52,14 +47,6 @@ std::vector<store::SortKey> FindingOrder() {
           {"system_security_level", true, std::nullopt},
           {"listed_time", true, std::nullopt},
           {"id", true, std::nullopt}};
-}
-
-std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
-  if (from.empty()) return text;
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-  }
-  return text;
 }
 
 Result<bool> ParseBool(std::string_view text, std::string_view name) {
@@ -158,7 +145,7 @@ class Matcher {
       : call_(call), list_id_(list_id), rows_(rows) {}
 
   Status Run(int64_t org, std::vector<intel::Indicator> indicators) {
-    const int64_t now = NowSeconds();
+    const int64_t now = UnixNow();
     // Address entries that can match, sorted by first address, for "which entries lie inside
     // this range" (binary search per range instead of a scan of the list).
     for (size_t i = 0; i < indicators.size(); ++i) {
@@ -314,7 +301,7 @@ Result<http::Response> ImportList(Call& call) {
   options.format = *format;
   options.strict = strict;
   options.source = name;
-  options.now = NowSeconds();
+  options.now = UnixNow();
   options.max_issues = kMaxIssues;
   auto imported = intel::ImportBytes(name, call.req.body, options);
   if (!imported.ok()) {
@@ -401,14 +388,6 @@ Result<http::Response> DeleteList(Call& call) {
 
 Result<store::ListQuery> FindingQuery(Call& call) {
   VIGIL_ASSIGN_OR_RETURN(store::ListQuery q, ListQueryFor(call, domain::kFindings));
-  for (const auto& [name, value] : q.equals) {
-    if (name != "status") continue;
-    const domain::FieldSpec& f = *domain::kFindings.Field("status");
-    if (!value.is_string() ||
-        std::find(f.values.begin(), f.values.end(), value.get<std::string>()) == f.values.end()) {
-      return InvalidArgument("must be open, cleaned or false_positive", "status");
-    }
-  }
   q.order = FindingOrder();
   return q;
 }
@@ -457,23 +436,7 @@ Result<http::Response> ExportFindings(Call& call) {
   q.offset = 0;
   q.count_total = false;
   VIGIL_ASSIGN_OR_RETURN(store::ListPage page, call.tx.List(domain::kFindings, q));
-  std::string out;
-  CsvWriter::WriteBom(&out);
-  CsvWriter writer(&out);
-  std::vector<std::string> header = {"id"};
-  for (const auto& f : domain::kFindings.fields) {
-    if (f.csv) header.emplace_back(f.name);
-  }
-  writer.WriteRow(header);
-  for (const Json& rec : page.items) {
-    std::vector<std::string> row;
-    row.reserve(header.size());
-    for (const std::string& col : header) row.push_back(domain::JsonToCsvCell(rec[col]));
-    writer.WriteRow(row);
-  }
-  http::Response r = http::Response::Text(200, std::move(out), "text/csv; charset=utf-8");
-  r.SetHeader("Content-Disposition", "attachment; filename=\"findings.csv\"");
-  return r;
+  return CsvDownload(domain::kFindings, page.items);
 }
 
 // The uploaded log in a private temporary file (mode 0600), removed when this goes away.
@@ -542,14 +505,14 @@ Result<http::Response> AttributeList(Call& call) {
 
   VIGIL_ASSIGN_OR_RETURN(TempFile log, TempFile::Write(call.req.body));
   hunt::AttributeStats stats;
+  options.log_names = {"log"};  // the client knows the upload as "the log", not our temp file
   auto results = hunt::Attribute(listings, {log.path()}, options, &stats);
   if (!results.ok()) {
-    // Messages name the temporary file; the client knows it as "the log".
     Status s = results.status();
     if (s.code() == StatusCode::kInternal) return s;
     return Status(
         s.code() == StatusCode::kResourceExhausted ? StatusCode::kInvalidArgument : s.code(),
-        ReplaceAll(s.message(), log.path(), "log"), "body");
+        s.message(), "body");
   }
 
   // The caller's assets by address, to name the host found behind the NAT.
@@ -579,12 +542,7 @@ Result<http::Response> AttributeList(Call& call) {
                 {"nearest_seconds", a.nearest_seconds},
                 {"internal_ports", a.internal_ports},
                 {"reason", a.reason.empty() ? Json() : Json(a.reason)}};
-    Json evidence = Json::array();
-    for (const std::string& e : a.evidence) {
-      // "file:line" with the temporary file's name: keep "log:line".
-      evidence.push_back(ReplaceAll(e, log.path(), "log"));
-    }
-    row["evidence"] = std::move(evidence);
+    row["evidence"] = a.evidence;  // "log:LINE"
     if (a.internal_ip) {
       auto it = asset_by_ip.find(FormatIp(*a.internal_ip));
       if (it != asset_by_ip.end()) {

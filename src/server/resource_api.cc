@@ -237,10 +237,17 @@ Result<store::ListQuery> ListQueryFor(Call& call, const ResourceSpec& spec) {
       auto parsed = domain::CsvCellToJson(scalar, value);
       if (!parsed.ok()) return parsed.status().Within(name);
       Json cell = std::move(parsed).value();
+      if (f->type == FieldType::kEnum && cell.is_string()) {  // a value that cannot match is a typo
+        if (auto valid = domain::DecodeValue(*f, cell); !valid.ok()) {
+          return valid.status().Within(name);
+        }
+      }
       if (is_list) {
-        if (f->type == FieldType::kIpList || f->type == FieldType::kCidrList) {
+        if (f->type == FieldType::kIpList || f->type == FieldType::kCidrList ||
+            f->type == FieldType::kEnumList) {
           auto normal = domain::DecodeValue(*f, Json::array({cell}));
-          if (!normal.ok()) return normal.status().Within(name);
+          // One value, so the error names the parameter, not element [0].
+          if (!normal.ok()) return InvalidArgument(normal.status().message(), name);
           if (!normal->empty()) cell = (*normal)[0];
         }
         q.contains.emplace_back(name, cell);

@@ -188,6 +188,8 @@ const cases = [
   ...['0', '5000', '1001', 'abc', '-1', '', '10.5'].map((v) => ({ name: `limit=${v}`, method: 'GET', path: `/assets?limit=${v}`, field: 'limit' })),
   ...['-1', 'abc'].map((v) => ({ name: `offset=${v}`, method: 'GET', path: `/orgs?offset=${v}`, field: 'offset' })),
   { name: 'unknown query parameter', method: 'GET', path: '/assets?colour=red', field: 'colour' },
+  { name: 'filter on a value the enum does not have', method: 'GET', path: '/assets?role=toaster', field: 'role' },
+  { name: 'filter on a value the enum list does not have', method: 'GET', path: '/systems?info_types=gossip', field: 'info_types' },
   { name: 'query parameter of another resource', method: 'GET', path: '/orgs?hostname=x', field: 'hostname' },
   { name: 'query parameter on an internal column', method: 'GET', path: '/users?password_hash=x', field: 'password_hash' },
   { name: 'query parameter on a write-only field', method: 'GET', path: '/users?password=x', field: 'password' },
