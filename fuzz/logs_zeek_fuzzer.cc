@@ -5,35 +5,19 @@
 // in range, and detection returns a format that parses at least half of the data lines.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <string>
 #include <string_view>
 #include <vector>
 
-#include "core/text.h"
-#include "logs/log_record.h"
+#include "log_record_check.h"
 
 namespace {
 
+using vigil::fuzz::Check;
 using vigil::logs::LogFormat;
 
-void Check(bool condition) {
-  if (!condition) std::abort();
-}
-
-void CheckRecord(const vigil::Result<vigil::logs::LogRecord>& record) {
-  if (!record.ok()) {
-    Check(record.status().code() == vigil::StatusCode::kInvalidArgument);
-    Check(!record.status().where().empty() && !record.status().message().empty());
-    return;
-  }
-  Check(record->src.has_value() && record->dst.has_value());
-  Check(record->src_port >= 0 && record->src_port <= 65535);
-  Check(record->dst_port >= 0 && record->dst_port <= 65535);
-  Check(record->time >= 0);
-  for (const std::string* text : {&record->proto, &record->action, &record->name, &record->url}) {
-    Check(vigil::IsValidUtf8(*text));
-  }
+void CheckRecord(const vigil::Result<vigil::logs::LogRecord>& result) {
+  const vigil::logs::LogRecord* record = vigil::fuzz::CheckRecord(result, /*clean_text=*/false);
+  if (record != nullptr) Check(record->src.has_value() && record->dst.has_value());
 }
 
 }  // namespace
