@@ -11,6 +11,7 @@
 
 #include "auth/credentials.h"
 #include "cli/hunt_cmd.h"
+#include "cli/sigma_cmd.h"
 #include "cli/serve.h"
 #include "server/provisioning.h"
 #include "store/store.h"
@@ -95,8 +96,22 @@ int main(int argc, char** argv) {
       "attribute", "Find the internal host behind each listed public address from NAT logs");
   vigil::cli::AddAttributeFlags(attribute, &attribute_flags);
 
+  // vigil sigma check | scan
+  CLI::App* sigma = app.add_subcommand("sigma", "Sigma detection rules: check them, scan logs");
+  sigma->require_subcommand(1);
+  vigil::cli::SigmaCheckFlags check_flags;
+  CLI::App* check = sigma->add_subcommand(
+      "check", "Load rule folders and list every rule that cannot be used, with the reason");
+  vigil::cli::AddSigmaCheckFlags(check, &check_flags);
+  vigil::cli::SigmaScanFlags scan_flags;
+  CLI::App* scan = sigma->add_subcommand(
+      "scan", "Run Sigma rules over NDJSON, JSON or EVTX files (a responder's offline scan)");
+  vigil::cli::AddSigmaScanFlags(scan, &scan_flags);
+
   CLI11_PARSE(app, argc, argv);
   if (hunt->parsed()) return vigil::cli::RunHunt(hunt_flags);
+  if (check->parsed()) return vigil::cli::RunSigmaCheck(check_flags);
+  if (scan->parsed()) return vigil::cli::RunSigmaScan(scan_flags);
   if (attribute->parsed()) return vigil::cli::RunAttribute(attribute_flags);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   if (Status s = vigil::auth::InitCrypto(); !s.ok()) return Fail(s);

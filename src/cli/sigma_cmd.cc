@@ -1,0 +1,362 @@
+#include "cli/sigma_cmd.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/status.h"
+#include "core/time.h"
+#include "detect/event.h"
+#include "detect/ruleset.h"
+#include "detect/yaml.h"
+#include "evtx/evtx.h"
+
+namespace vigil::cli {
+namespace {
+
+using detect::Event;
+using detect::RuleSet;
+using Json = nlohmann::ordered_json;
+
+Result<std::string> ReadAll(const std::string& path) {
+  std::stringstream buffer;
+  if (path == "-") {
+    buffer << std::cin.rdbuf();
+    return buffer.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("cannot open " + path);
+  buffer << in.rdbuf();
+  if (in.bad()) return InvalidArgument("cannot read " + path);
+  return buffer.str();
+}
+
+Status ReadPlaceholders(const std::string& path, detect::CompileOptions* options) {
+  VIGIL_ASSIGN_OR_RETURN(std::string text, ReadAll(path));
+  VIGIL_ASSIGN_OR_RETURN(std::vector<detect::YamlNode> docs, detect::ParseYaml(text));
+  if (docs.size() != 1 || !docs[0].IsMapping()) {
+    return InvalidArgument("placeholders must be a YAML map of name: [values]", path);
+  }
+  for (const auto& [name, values] : docs[0].entries) {
+    auto& list = options->placeholders[name.scalar];
+    if (values.IsScalar()) list.push_back(values.scalar);
+    for (const auto& v : values.items) list.push_back(v.scalar);
+  }
+  return Status::Ok();
+}
+
+struct LoadedRules {
+  std::unique_ptr<detect::LogsourceMap> map;
+  std::unique_ptr<RuleSet> rules;
+  detect::LoadReport report;
+};
+
+Result<LoadedRules> LoadRules(const SigmaRuleFlags& flags) {
+  LoadedRules loaded;
+  detect::LoadOptions options;
+  if (!flags.placeholders.empty()) {
+    VIGIL_RETURN_IF_ERROR(ReadPlaceholders(flags.placeholders, &options.compile));
+  }
+  if (!flags.logsource_map.empty()) {
+    VIGIL_ASSIGN_OR_RETURN(std::string text, ReadAll(flags.logsource_map));
+    loaded.map = std::make_unique<detect::LogsourceMap>();
+    if (auto p = detect::LogsourceMap::Parse(text, loaded.map.get())) {
+      return InvalidArgument(p->message, flags.logsource_map + ":" + std::to_string(p->line));
+    }
+    options.logsources = loaded.map.get();
+  }
+  loaded.rules = RuleSet::Load(flags.rules, options, &loaded.report);
+  return loaded;
+}
+
+void AddRuleFlags(CLI::App* command, SigmaRuleFlags* flags) {
+  command->add_option("--rules", flags->rules, "Sigma rule file or folder (repeatable)")
+      ->required();
+  command->add_option("--placeholders", flags->placeholders,
+                      "YAML map of placeholder values for `expand` (name: [values])");
+  command->add_option("--logsource-map", flags->logsource_map,
+                      "YAML log-source map replacing the built-in Windows one");
+}
+
+std::string ProblemLine(const detect::FileProblem& p) {
+  std::string line = p.file;
+  if (p.problem.line > 0) {
+    line += ":" + std::to_string(p.problem.line) + ":" + std::to_string(p.problem.column);
+  }
+  return line + ": " + p.problem.code + ": " + p.problem.message;
+}
+
+Json ProblemJson(const detect::FileProblem& p, std::string_view severity) {
+  return Json{{"file", p.file},
+              {"line", p.problem.line},
+              {"column", p.problem.column},
+              {"rule", p.rule},
+              {"severity", severity},
+              {"code", p.problem.code},
+              {"message", p.problem.message}};
+}
+
+// ---- scanning ----
+
+class Output {
+ public:
+  explicit Output(const SigmaScanFlags& flags) : flags_(flags) {
+    if (flags_.csv) std::printf("timestamp,host,level,rule_id,title,file,record\n");
+  }
+
+  void Write(const Event& event, const detect::Detection& d) {
+    const detect::SigmaRule& rule = d.rule->rule;
+    const int64_t time_ns = detect::EventTime(event);
+    const std::string time =
+        time_ns != 0 ? FormatMoment(time_ns / 1'000'000'000, 0) : std::string();
+    const std::string host(detect::EventHost(event));
+    if (flags_.jsonl) {
+      Json fields = Json::object();
+      for (const auto& [name, value] : d.fields) fields[std::string(name)] = std::string(value);
+      Json line{{"rule_id", rule.id},     {"title", rule.title},
+                {"level", rule.level},    {"file", event.source},
+                {"record", event.record}, {"timestamp", time},
+                {"host", host},           {"tags", rule.tags},
+                {"rule_file", rule.file}, {"fields", std::move(fields)}};
+      std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace);
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      std::fputc('\n', stdout);
+    } else if (flags_.csv) {
+      auto quote = [](std::string_view s) {
+        std::string q = "\"";
+        for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+        return q + "\"";
+      };
+      std::printf("%s,%s,%s,%s,%s,%s,%llu\n", quote(time).c_str(), quote(host).c_str(),
+                  quote(rule.level).c_str(), quote(rule.id).c_str(), quote(rule.title).c_str(),
+                  quote(event.source).c_str(), static_cast<unsigned long long>(event.record));
+    } else {  // a timeline, one detection per line
+      std::string details;
+      for (const auto& [name, value] : d.fields) {
+        if (details.size() > 160) break;
+        details += " " + std::string(name) + "=" + std::string(value.substr(0, 80));
+      }
+      std::printf("%-20s %-16s %-8s %s [%s] %s:%llu%s\n", time.empty() ? "-" : time.c_str(),
+                  host.empty() ? "-" : host.c_str(), rule.level.c_str(), rule.title.c_str(),
+                  rule.id.c_str(), event.source.c_str(),
+                  static_cast<unsigned long long>(event.record), details.c_str());
+    }
+  }
+
+ private:
+  const SigmaScanFlags& flags_;
+};
+
+struct ScanStats {
+  uint64_t events = 0, detections = 0, bad = 0, bytes = 0;
+};
+
+class Scanner {
+ public:
+  Scanner(const RuleSet& rules, Output& output, ScanStats& stats, bool quiet, bool print_events)
+      : rules_(rules), output_(output), stats_(stats), quiet_(quiet), print_events_(print_events) {}
+
+  void Process(Event& event) {
+    ++stats_.events;
+    if (print_events_) {
+      Json fields = Json::object();
+      for (const Event::Field& f : event.fields()) {
+        Json& slot = fields[std::string(f.name)];
+        Json value = std::string(f.value);
+        if (slot.is_null()) {
+          slot = std::move(value);
+        } else {
+          if (!slot.is_array()) slot = Json::array({slot});
+          slot.push_back(std::move(value));
+        }
+      }
+      Json line{{"file", event.source}, {"record", event.record}, {"fields", std::move(fields)}};
+      std::printf("%s\n", line.dump(-1, ' ', false, Json::error_handler_t::replace).c_str());
+      return;
+    }
+    detections_.clear();
+    rules_.Match(event, scratch_, &detections_);
+    for (const detect::Detection& d : detections_) output_.Write(event, d);
+    stats_.detections += detections_.size();
+  }
+
+  void Bad(const std::string& file, uint64_t record, const std::string& why) {
+    ++stats_.bad;
+    if (!quiet_ && stats_.bad <= 20) {
+      std::fprintf(stderr, "vigil sigma scan: %s:%llu: %s\n", file.c_str(),
+                   static_cast<unsigned long long>(record), why.c_str());
+    }
+  }
+
+  Status ScanFile(const std::string& path) {
+    VIGIL_ASSIGN_OR_RETURN(std::string data, ReadAll(path));
+    stats_.bytes += data.size();
+    const std::string name = path == "-" ? "(stdin)" : path;
+    auto bytes =
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+    if (evtx::LooksLikeEvtx(bytes)) return ScanEvtx(name, bytes);
+    return ScanJson(name, data);
+  }
+
+ private:
+  Status ScanEvtx(const std::string& name, std::span<const uint8_t> bytes) {
+    Event event;
+    return evtx::ReadEvtx(
+        bytes,
+        [&](const evtx::Record& record) {
+          Status s = detect::ParseJsonEvent(record.json, &event);
+          event.source = name;
+          event.record = record.record_id;
+          if (!s.ok()) return Bad(name, record.record_id, s.message());
+          Process(event);
+        },
+        [&](const evtx::Problem& problem) {
+          Bad(name, 0, "offset " + std::to_string(problem.offset) + ": " + problem.message);
+        });
+  }
+
+  Status ScanJson(const std::string& name, std::string_view data) {
+    size_t start = 0;
+    while (start < data.size() && std::isspace(static_cast<unsigned char>(data[start]))) ++start;
+    if (data.substr(start).starts_with("\xEF\xBB\xBF")) start += 3;
+    std::string_view first_line = data.substr(start, data.find('\n', start) - start);
+    Event event;
+    // NDJSON when the first line is a whole object; otherwise one document (object or array).
+    if (!data.substr(start).starts_with("[") && detect::ParseJsonEvent(first_line, &event).ok()) {
+      uint64_t line_number = 0;
+      size_t pos = 0;
+      while (pos < data.size()) {
+        size_t end = data.find('\n', pos);
+        if (end == std::string_view::npos) end = data.size();
+        std::string_view line = data.substr(pos, end - pos);
+        pos = end + 1;
+        ++line_number;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+        Status s = detect::ParseJsonEvent(line, &event);
+        event.source = name;
+        event.record = line_number;
+        if (!s.ok()) {
+          Bad(name, line_number, s.message());
+          continue;
+        }
+        Process(event);
+      }
+      return Status::Ok();
+    }
+    return detect::ParseJsonDocument(data, [&](Event& e, size_t index) {
+      e.source = name;
+      e.record = index + 1;
+      Process(e);
+    });
+  }
+
+  const RuleSet& rules_;
+  Output& output_;
+  ScanStats& stats_;
+  bool quiet_;
+  bool print_events_;
+  RuleSet::Scratch scratch_;
+  std::vector<detect::Detection> detections_;
+};
+
+}  // namespace
+
+void AddSigmaCheckFlags(CLI::App* command, SigmaCheckFlags* flags) {
+  AddRuleFlags(command, &flags->rules);
+  command->add_flag("--json", flags->json, "One JSON object per problem");
+  command->add_flag("--warnings", flags->warnings, "Also list rules loaded with a caveat");
+}
+
+void AddSigmaScanFlags(CLI::App* command, SigmaScanFlags* flags) {
+  AddRuleFlags(command, &flags->rules);
+  command->add_flag("--jsonl", flags->jsonl, "One JSON object per detection");
+  command->add_flag("--csv", flags->csv, "CSV, one row per detection");
+  command->add_flag("-q,--quiet", flags->quiet, "No summary on stderr");
+  command->add_flag("--print-events", flags->print_events,
+                    "Print each event's normalised fields (the names rules see) and match nothing");
+  command
+      ->add_option("INPUT", flags->inputs,
+                   "NDJSON, JSON (object or array) or EVTX files; - for stdin")
+      ->required();
+}
+
+int RunSigmaCheck(const SigmaCheckFlags& flags) {
+  Result<LoadedRules> loaded = LoadRules(flags.rules);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "vigil sigma check: %s\n", loaded.status().ToString().c_str());
+    return 2;
+  }
+  const detect::LoadReport& r = loaded->report;
+  for (const auto& p : r.problems) {
+    if (flags.json) {
+      std::printf("%s\n", ProblemJson(p, "error").dump().c_str());
+    } else {
+      std::printf("%s\n", ProblemLine(p).c_str());
+    }
+  }
+  if (flags.warnings) {
+    for (const auto& w : r.warnings) {
+      if (flags.json) {
+        std::printf("%s\n", ProblemJson(w, "warning").dump().c_str());
+      } else {
+        std::printf("warning: %s\n", ProblemLine(w).c_str());
+      }
+    }
+  }
+  std::fprintf(stderr,
+               "%zu files, %zu rules loaded (%zu detection, %zu correlation, %zu filters), "
+               "%zu not loaded, %zu warnings\n",
+               r.files, r.detection_rules + r.correlation_rules + r.filters, r.detection_rules,
+               r.correlation_rules, r.filters, r.problems.size(), r.warnings.size());
+  return r.problems.empty() ? 0 : 1;
+}
+
+int RunSigmaScan(const SigmaScanFlags& flags) {
+  auto started = std::chrono::steady_clock::now();
+  Result<LoadedRules> loaded = LoadRules(flags.rules);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "vigil sigma scan: %s\n", loaded.status().ToString().c_str());
+    return 2;
+  }
+  const detect::LoadReport& r = loaded->report;
+  if (!flags.quiet && !r.problems.empty()) {
+    std::fprintf(stderr, "vigil sigma scan: %zu rules not loaded (see `vigil sigma check`)\n",
+                 r.problems.size());
+  }
+  auto loaded_at = std::chrono::steady_clock::now();
+  Output output(flags);
+  ScanStats stats;
+  Scanner scanner(*loaded->rules, output, stats, flags.quiet, flags.print_events);
+  bool failed = false;
+  for (const std::string& input : flags.inputs) {
+    if (Status s = scanner.ScanFile(input); !s.ok()) {
+      std::fprintf(stderr, "vigil sigma scan: %s: %s\n", input.c_str(), s.ToString().c_str());
+      failed = true;
+    }
+  }
+  std::fflush(stdout);
+  auto done = std::chrono::steady_clock::now();
+  if (!flags.quiet) {
+    double load_s = std::chrono::duration<double>(loaded_at - started).count();
+    double scan_s = std::chrono::duration<double>(done - loaded_at).count();
+    std::fprintf(stderr,
+                 "%zu rules loaded in %.2f s; %llu events (%.1f MB) in %.2f s, %.0f events/s; "
+                 "%llu detections; %llu unreadable records\n",
+                 loaded->rules->rules().size(), load_s,
+                 static_cast<unsigned long long>(stats.events), stats.bytes / 1e6, scan_s,
+                 scan_s > 0 ? stats.events / scan_s : 0.0,
+                 static_cast<unsigned long long>(stats.detections),
+                 static_cast<unsigned long long>(stats.bad));
+  }
+  if (failed) return 2;
+  return stats.detections > 0 ? 0 : 1;
+}
+
+}  // namespace vigil::cli

@@ -1,0 +1,311 @@
+#include "detect/event.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+#include "core/time.h"
+
+namespace vigil::detect {
+
+void Event::Clear() {
+  buffer_.clear();
+  stored_.clear();
+  views_valid_ = false;
+  source.clear();
+  record = 0;
+}
+
+void Event::Add(std::string_view name, std::string_view value, ValueKind kind) {
+  Stored s{static_cast<uint32_t>(buffer_.size()), static_cast<uint32_t>(name.size()), 0,
+           static_cast<uint32_t>(value.size()), kind};
+  buffer_.append(name);
+  s.value_offset = static_cast<uint32_t>(buffer_.size());
+  buffer_.append(value);
+  stored_.push_back(s);
+  views_valid_ = false;
+}
+
+std::span<const Event::Field> Event::fields() const {
+  if (!views_valid_) {
+    views_.clear();
+    views_.reserve(stored_.size());
+    std::string_view all = buffer_;
+    for (const Stored& s : stored_) {
+      views_.push_back({all.substr(s.name_offset, s.name_size),
+                        all.substr(s.value_offset, s.value_size), s.kind});
+    }
+    views_valid_ = true;
+  }
+  return views_;
+}
+
+const Event::Field* Event::Find(std::string_view name) const {
+  for (const Field& f : fields()) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+using simdjson::dom::object;
+
+using simdjson::dom::array;
+
+constexpr int kMaxDepth = 64;
+
+// Copies out of simdjson's result wrappers: ranging over `x.get_object().value_unsafe()` would
+// iterate a destroyed temporary.
+object AsObject(element e) {
+  object o;
+  auto error = e.get_object().get(o);
+  (void)error;  // callers check the element type first
+  return o;
+}
+array AsArray(element e) {
+  array a;
+  auto error = e.get_array().get(a);
+  (void)error;
+  return a;
+}
+
+// Adds a scalar element under `name`; returns false for objects and arrays.
+bool AddScalar(Event* out, std::string_view name, element value) {
+  switch (value.type()) {
+    case element_type::STRING:
+      out->Add(name, std::string_view(value.get_string().value_unsafe()), ValueKind::kString);
+      return true;
+    case element_type::INT64: {
+      std::array<char, 24> buf;
+      auto r = std::to_chars(buf.begin(), buf.end(), value.get_int64().value_unsafe());
+      out->Add(name, std::string_view(buf.data(), r.ptr - buf.data()), ValueKind::kNumber);
+      return true;
+    }
+    case element_type::UINT64: {
+      std::array<char, 24> buf;
+      auto r = std::to_chars(buf.begin(), buf.end(), value.get_uint64().value_unsafe());
+      out->Add(name, std::string_view(buf.data(), r.ptr - buf.data()), ValueKind::kNumber);
+      return true;
+    }
+    case element_type::DOUBLE: {
+      std::array<char, 32> buf;
+      auto r = std::to_chars(buf.begin(), buf.end(), value.get_double().value_unsafe());
+      out->Add(name, std::string_view(buf.data(), r.ptr - buf.data()), ValueKind::kNumber);
+      return true;
+    }
+    case element_type::BOOL:
+      out->Add(name, value.get_bool().value_unsafe() ? "true" : "false", ValueKind::kBool);
+      return true;
+    case element_type::NULL_VALUE:
+      out->Add(name, "", ValueKind::kNull);
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Generic flattening: `a.b.c`, arrays as repeated names.
+void Flatten(Event* out, std::string& name, element value, int depth) {
+  if (AddScalar(out, name, value) || depth > kMaxDepth) return;
+  if (value.type() == element_type::ARRAY) {
+    for (element item : AsArray(value)) Flatten(out, name, item, depth + 1);
+    return;
+  }
+  const size_t base = name.size();
+  for (auto [key, child] : AsObject(value)) {
+    if (base > 0) name += '.';
+    name.append(key);
+    Flatten(out, name, child, depth + 1);
+    name.resize(base);
+  }
+}
+
+// EVTX-style element: `{"#attributes": {...}, "#text": v}` or a scalar. Adds `name` for the
+// text and `name_attr` for each attribute (Provider_Name, TimeCreated_SystemTime, ...).
+void AddWindowsElement(Event* out, std::string_view name, element value) {
+  if (AddScalar(out, name, value)) return;
+  if (value.type() == element_type::ARRAY) {
+    for (element item : AsArray(value)) AddScalar(out, name, item);
+    return;
+  }
+  for (auto [key, child] : AsObject(value)) {
+    if (key == "#attributes" && child.type() == element_type::OBJECT) {
+      for (auto [attr, attr_value] : AsObject(child)) {
+        std::string attr_name(name);
+        attr_name += '_';
+        attr_name.append(attr);
+        AddScalar(out, attr_name, attr_value);
+      }
+    } else if (key == "#text") {
+      AddWindowsElement(out, name, child);
+    }
+  }
+}
+
+// UserData and nested EventData: leaves under their own names.
+void AddLeaves(Event* out, std::string_view name, element value, int depth) {
+  if (depth > kMaxDepth) return;
+  if (AddScalar(out, name, value)) return;
+  if (value.type() == element_type::ARRAY) {
+    for (element item : AsArray(value)) AddLeaves(out, name, item, depth + 1);
+    return;
+  }
+  for (auto [key, child] : AsObject(value)) {
+    if (key == "#attributes") continue;
+    std::string_view leaf = key == "#text" ? name : key;
+    AddLeaves(out, leaf, child, depth + 1);
+    // Defender and others name data "Threat Name"; Sigma rules write ThreatName.
+    if (leaf.find(' ') != std::string_view::npos) {
+      std::string joined;
+      for (char c : leaf) {
+        if (c != ' ') joined.push_back(c);
+      }
+      AddLeaves(out, joined, child, depth + 1);
+    }
+  }
+}
+
+void AddEvtxShape(Event* out, object event) {
+  element system, data, user;
+  if (event["System"].get(system) == simdjson::SUCCESS && system.is_object()) {
+    for (auto [key, value] : AsObject(system)) {
+      AddWindowsElement(out, key, value);
+    }
+  }
+  if (event["EventData"].get(data) == simdjson::SUCCESS) AddLeaves(out, "Data", data, 0);
+  if (event["UserData"].get(user) == simdjson::SUCCESS) AddLeaves(out, "UserData", user, 0);
+}
+
+void AddWinlogbeatShape(Event* out, object winlog) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kNames = {{
+      {"channel", "Channel"},
+      {"event_id", "EventID"},
+      {"provider_name", "Provider_Name"},
+      {"computer_name", "Computer"},
+      {"record_id", "EventRecordID"},
+      {"task", "Task"},
+      {"opcode", "Opcode"},
+  }};
+  for (const auto& [from, to] : kNames) {
+    element value;
+    if (winlog[from].get(value) == simdjson::SUCCESS) AddScalar(out, to, value);
+  }
+  element data;
+  if (winlog["event_data"].get(data) == simdjson::SUCCESS) AddLeaves(out, "Data", data, 0);
+  if (winlog["user_data"].get(data) == simdjson::SUCCESS) AddLeaves(out, "UserData", data, 0);
+}
+
+// One JSON object into `out` (cleared first).
+void FillEvent(element root, Event* out) {
+  out->Clear();
+  object top = AsObject(root);
+  element windows;
+  if (top["Event"].get(windows) == simdjson::SUCCESS && windows.is_object()) {
+    AddEvtxShape(out, AsObject(windows));
+    return;
+  }
+  std::string name;
+  Flatten(out, name, root, 0);
+  element winlog;
+  if (top["winlog"].get(winlog) == simdjson::SUCCESS && winlog.is_object()) {
+    AddWinlogbeatShape(out, AsObject(winlog));
+  }
+}
+
+simdjson::dom::parser& Parser() {
+  thread_local simdjson::dom::parser parser;
+  return parser;
+}
+
+}  // namespace
+
+Status ParseJsonEvent(std::string_view json, Event* out) {
+  out->Clear();
+  element root;
+  if (auto error = Parser().parse(json.data(), json.size()).get(root)) {
+    return InvalidArgument(std::string("not JSON: ") + simdjson::error_message(error));
+  }
+  if (!root.is_object()) return InvalidArgument("an event must be a JSON object");
+  FillEvent(root, out);
+  return Status::Ok();
+}
+
+Status ParseJsonDocument(std::string_view json,
+                         const std::function<void(Event& event, size_t index)>& each) {
+  // parse_many reads one document or several concatenated ones (pretty-printed exports).
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::document_stream stream;
+  const size_t batch = std::max<size_t>(json.size() + 64, simdjson::dom::MINIMAL_BATCH_SIZE);
+  if (auto error = parser.parse_many(json.data(), json.size(), batch).get(stream)) {
+    return InvalidArgument(std::string("not JSON: ") + simdjson::error_message(error));
+  }
+  Event event;
+  size_t index = 0;
+  for (auto result : stream) {
+    element root;
+    if (auto error = result.get(root)) {
+      return InvalidArgument(std::string("not JSON: ") + simdjson::error_message(error) +
+                             " (document " + std::to_string(index + 1) + ")");
+    }
+    if (root.is_array()) {
+      for (element item : AsArray(root)) {
+        if (item.is_object()) {
+          FillEvent(item, &event);
+          each(event, index);
+        }
+        ++index;
+      }
+    } else if (root.is_object()) {
+      FillEvent(root, &event);
+      each(event, index++);
+    } else {
+      return InvalidArgument("a JSON document must be an object or an array");
+    }
+  }
+  return Status::Ok();
+}
+
+int64_t EventTime(const Event& event) {
+  static constexpr std::array<std::string_view, 8> kNames = {"TimeCreated_SystemTime",
+                                                             "@timestamp",
+                                                             "timestamp",
+                                                             "time",
+                                                             "ts",
+                                                             "Timestamp",
+                                                             "date",
+                                                             "EventTime"};
+  for (std::string_view name : kNames) {
+    const Event::Field* f = event.Find(name);
+    if (f == nullptr) continue;
+    if (f->kind == ValueKind::kNumber) {  // Zeek-style epoch seconds
+      double seconds = 0;
+      auto [end, ec] = std::from_chars(f->value.data(), f->value.data() + f->value.size(), seconds);
+      if (ec == std::errc() && seconds > 0 && seconds < 1e11) {
+        return static_cast<int64_t>(seconds * 1e9);
+      }
+      continue;
+    }
+    CivilTime civil;
+    if (!ParseCivilTime(f->value, &civil)) continue;
+    Result<int64_t> unix = CivilToUnix(civil, 0);
+    if (unix.ok()) return *unix * 1'000'000'000;
+  }
+  return 0;
+}
+
+std::string_view EventHost(const Event& event) {
+  static constexpr std::array<std::string_view, 5> kNames = {"Computer", "host.name", "hostname",
+                                                             "host", "ComputerName"};
+  for (std::string_view name : kNames) {
+    const Event::Field* f = event.Find(name);
+    if (f != nullptr && f->kind == ValueKind::kString && !f->value.empty()) return f->value;
+  }
+  return {};
+}
+
+}  // namespace vigil::detect

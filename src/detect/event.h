@@ -1,0 +1,69 @@
+// A normalised event for detection: a flat list of (name, value) fields over one owned buffer.
+//
+// Nested JSON flattens to dotted names (`process.parent.name`); arrays give one field per
+// element under the same name. Windows events, whether shaped like the EVTX rendering
+// (`Event.System.*`, `Event.EventData.*`) or like Winlogbeat (`winlog.*`), expose the names
+// Sigma rules use: EventID, Channel, Provider_Name, Computer, EventRecordID, the EventData
+// names (Image, CommandLine, ...) and UserData leaves by their own names.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace vigil::detect {
+
+enum class ValueKind : uint8_t { kString, kNumber, kBool, kNull };
+
+class Event {
+ public:
+  struct Field {
+    std::string_view name;
+    std::string_view value;  // numbers as written; booleans as true/false; null as empty
+    ValueKind kind;
+  };
+
+  void Clear();
+  // Copies name and value into the event.
+  void Add(std::string_view name, std::string_view value, ValueKind kind);
+  // The fields in insertion order. Views stay valid until the next Add or Clear.
+  std::span<const Field> fields() const;
+  // The first value of `name`, or nullptr.
+  const Field* Find(std::string_view name) const;
+
+  // Where the event came from, for output: a file and a record id or 1-based line.
+  std::string source;
+  uint64_t record = 0;
+
+ private:
+  struct Stored {
+    uint32_t name_offset, name_size, value_offset, value_size;
+    ValueKind kind;
+  };
+  std::string buffer_;
+  std::vector<Stored> stored_;
+  mutable std::vector<Field> views_;
+  mutable bool views_valid_ = false;
+};
+
+// Fills `out` (cleared first) from one JSON object. Errors are kInvalidArgument naming the byte
+// offset; a document nested deeper than 64 levels is an error.
+Status ParseJsonEvent(std::string_view json, Event* out);
+
+// A whole JSON document: an object is one event, an array of objects one event per element
+// (`index` counts from 0; elements that are not objects are skipped). Errors name the reason.
+Status ParseJsonDocument(std::string_view json,
+                         const std::function<void(Event& event, size_t index)>& each);
+
+// The event's time in Unix nanoseconds from its usual fields (EVTX SystemTime, @timestamp,
+// timestamp, ts, time, ...), or 0 when it has none that parses.
+int64_t EventTime(const Event& event);
+// The event's host (Computer, host.name, hostname, ...) or empty.
+std::string_view EventHost(const Event& event);
+
+}  // namespace vigil::detect

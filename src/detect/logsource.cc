@@ -1,0 +1,222 @@
+#include "detect/logsource.h"
+
+#include "core/text.h"
+#include "detect/yaml.h"
+
+namespace vigil::detect {
+namespace {
+
+// Windows channels per Sigma service (pySigma's windows pipeline and the SigmaHQ configs),
+// and the Sysmon / Security events behind each Sigma category.
+constexpr std::string_view kDefaultMap = R"yaml(
+- {when: {Channel: Security}, logsource: {product: windows, service: security}}
+- {when: {Channel: System}, logsource: {product: windows, service: system}}
+- {when: {Channel: Application}, logsource: {product: windows, service: application}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational}, logsource: {product: windows, service: sysmon}}
+- {when: {Channel: [Microsoft-Windows-PowerShell/Operational, PowerShellCore/Operational]}, logsource: {product: windows, service: powershell}}
+- {when: {Channel: Windows PowerShell}, logsource: {product: windows, service: powershell-classic}}
+- {when: {Channel: Microsoft-Windows-TaskScheduler/Operational}, logsource: {product: windows, service: taskscheduler}}
+- {when: {Channel: Microsoft-Windows-WMI-Activity/Operational}, logsource: {product: windows, service: wmi}}
+- {when: {Channel: DNS Server}, logsource: {product: windows, service: dns-server}}
+- {when: {Channel: Microsoft-Windows-DNS-Server/Audit}, logsource: {product: windows, service: dns-server-audit}}
+- {when: {Channel: Microsoft-Windows-DNS-Server/Analytical}, logsource: {product: windows, service: dns-server-analytic}}
+- {when: {Channel: Microsoft-Windows-DNS-Client/Operational}, logsource: {product: windows, service: dns-client}}
+- {when: {Channel: Microsoft-Windows-DriverFrameworks-UserMode/Operational}, logsource: {product: windows, service: driver-framework}}
+- {when: {Channel: Microsoft-Windows-NTLM/Operational}, logsource: {product: windows, service: ntlm}}
+- {when: {Channel: Microsoft-Windows-DHCP-Server/Operational}, logsource: {product: windows, service: dhcp}}
+- {when: {Channel: MSExchange Management}, logsource: {product: windows, service: msexchange-management}}
+- {when: {Channel: [Microsoft-Windows-AppLocker/EXE and DLL, Microsoft-Windows-AppLocker/MSI and Script, Microsoft-Windows-AppLocker/Packaged app-Deployment, Microsoft-Windows-AppLocker/Packaged app-Execution]}, logsource: {product: windows, service: applocker}}
+- {when: {Channel: Microsoft-Windows-PrintService/Admin}, logsource: {product: windows, service: printservice-admin}}
+- {when: {Channel: Microsoft-Windows-PrintService/Operational}, logsource: {product: windows, service: printservice-operational}}
+- {when: {Channel: Microsoft-Windows-CodeIntegrity/Operational}, logsource: {product: windows, service: codeintegrity-operational}}
+- {when: {Channel: Microsoft-Windows-SmbClient/Security}, logsource: {product: windows, service: smbclient-security}}
+- {when: {Channel: Microsoft-Windows-SmbClient/Connectivity}, logsource: {product: windows, service: smbclient-connectivity}}
+- {when: {Channel: Microsoft-Windows-SMBServer/Connectivity}, logsource: {product: windows, service: smbserver-connectivity}}
+- {when: {Channel: Microsoft-Windows-Windows Firewall With Advanced Security/Firewall}, logsource: {product: windows, service: firewall-as}}
+- {when: {Channel: Microsoft-Windows-Bits-Client/Operational}, logsource: {product: windows, service: bits-client}}
+- {when: {Channel: Microsoft-Windows-Windows Defender/Operational}, logsource: {product: windows, service: windefend}}
+- {when: {Channel: Microsoft-Windows-TerminalServices-LocalSessionManager/Operational}, logsource: {product: windows, service: terminalservices-localsessionmanager}}
+- {when: {Channel: Microsoft-ServiceBus-Client}, logsource: {product: windows, service: microsoft-servicebus-client}}
+- {when: {Channel: Microsoft-Windows-LDAP-Client/Debug}, logsource: {product: windows, service: ldap}}
+- {when: {Channel: Microsoft-Windows-AppXDeploymentServer/Operational}, logsource: {product: windows, service: appxdeployment-server}}
+- {when: {Channel: Microsoft-Windows-AppxPackaging/Operational}, logsource: {product: windows, service: appxpackaging-om}}
+- {when: {Channel: Microsoft-Windows-AppModel-Runtime/Admin}, logsource: {product: windows, service: appmodel-runtime}}
+- {when: {Channel: [Microsoft-Windows-Security-Mitigations/Kernel Mode, Microsoft-Windows-Security-Mitigations/User Mode]}, logsource: {product: windows, service: security-mitigations}}
+- {when: {Channel: Microsoft-IIS-Configuration/Operational}, logsource: {product: windows, service: iis-configuration}}
+- {when: {Channel: OpenSSH/Operational}, logsource: {product: windows, service: openssh}}
+- {when: {Channel: Microsoft-Windows-CAPI2/Operational}, logsource: {product: windows, service: capi2}}
+- {when: {Channel: Microsoft-Windows-Shell-Core/Operational}, logsource: {product: windows, service: shell-core}}
+- {when: {Channel: Microsoft-Windows-LSA/Operational}, logsource: {product: windows, service: lsa-server}}
+- {when: {Channel: Microsoft-Windows-Diagnosis-Scripted/Operational}, logsource: {product: windows, service: diagnosis-scripted}}
+- {when: {Channel: Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational}, logsource: {product: windows, service: certificateservicesclient-lifecycle-system}}
+- {when: {Channel: Microsoft-Windows-Kernel-ShimEngine/Operational}, logsource: {product: windows, service: kernel-shimengine}}
+- {when: {Channel: Microsoft-Windows-VHDMP/Operational}, logsource: {product: windows, service: vhdmp}}
+- {when: {Channel: Microsoft-Windows-Hyper-V-Worker-Admin}, logsource: {product: windows, service: hyper-v-worker}}
+- {when: {Channel: Microsoft-Windows-Kernel-EventTracing/Admin}, logsource: {product: windows, service: kernel-event-tracing}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 1}, logsource: {product: windows, category: process_creation}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 2}, logsource: {product: windows, category: file_change}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 3}, logsource: {product: windows, category: network_connection}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: [4, 16]}, logsource: {product: windows, category: sysmon_status}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 5}, logsource: {product: windows, category: process_termination}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 6}, logsource: {product: windows, category: driver_load}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 7}, logsource: {product: windows, category: image_load}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 8}, logsource: {product: windows, category: create_remote_thread}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 9}, logsource: {product: windows, category: raw_access_thread}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 10}, logsource: {product: windows, category: process_access}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 11}, logsource: {product: windows, category: file_event}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: [12, 13, 14]}, logsource: {product: windows, category: registry_event}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 12, EventType: CreateKey}, logsource: {product: windows, category: registry_add}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 12, EventType: [DeleteKey, DeleteValue]}, logsource: {product: windows, category: registry_delete}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 13}, logsource: {product: windows, category: registry_set}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 14}, logsource: {product: windows, category: registry_rename}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 15}, logsource: {product: windows, category: create_stream_hash}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: [17, 18]}, logsource: {product: windows, category: pipe_created}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: [19, 20, 21]}, logsource: {product: windows, category: wmi_event}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 22}, logsource: {product: windows, category: dns_query}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: [23, 26]}, logsource: {product: windows, category: file_delete}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 24}, logsource: {product: windows, category: clipboard_capture}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 25}, logsource: {product: windows, category: process_tampering}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 26}, logsource: {product: windows, category: file_delete_detected}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 27}, logsource: {product: windows, category: file_block_executable}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 28}, logsource: {product: windows, category: file_block_shredding}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 29}, logsource: {product: windows, category: file_executable_detected}}
+- {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 255}, logsource: {product: windows, category: sysmon_error}}
+- {when: {Channel: Microsoft-Windows-DNS-Client/Operational, EventID: 3008}, logsource: {product: windows, category: dns_query}, aliases: {query: QueryName}}
+- when: {Channel: Security, EventID: 4688}
+  logsource: {product: windows, category: process_creation}
+  aliases: {Image: NewProcessName, ParentImage: ParentProcessName, User: SubjectUserName}
+- when: {Channel: Security, EventID: 5156}
+  logsource: {product: windows, category: network_connection}
+  aliases: {Image: Application, DestinationIp: DestAddress, DestinationPort: DestPort, SourceIp: SourceAddress, SourcePort: SourcePort}
+- {when: {Channel: Microsoft-Windows-PowerShell/Operational, EventID: 4103}, logsource: {product: windows, category: ps_module}}
+- {when: {Channel: PowerShellCore/Operational, EventID: 4103}, logsource: {product: windows, category: ps_module}}
+- {when: {Channel: Microsoft-Windows-PowerShell/Operational, EventID: 4104}, logsource: {product: windows, category: ps_script}}
+- {when: {Channel: PowerShellCore/Operational, EventID: 4104}, logsource: {product: windows, category: ps_script}}
+- {when: {Channel: Windows PowerShell, EventID: 400}, logsource: {product: windows, category: ps_classic_start}}
+- {when: {Channel: Windows PowerShell, EventID: 600}, logsource: {product: windows, category: ps_classic_provider_start}}
+- {when: {Channel: Windows PowerShell, EventID: 800}, logsource: {product: windows, category: ps_classic_script}}
+- {when: {Channel: Microsoft-Windows-Kernel-File/Analytic}, logsource: {product: windows, category: file_access}}
+)yaml";
+
+bool EqualsFold(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+RuleProblem At(const YamlNode& node, std::string message) {
+  return Problem("bad_logsource_map", std::move(message), node.line, node.column);
+}
+
+}  // namespace
+
+bool LogsourceMatches(const Logsource& rule, const Logsource& labels) {
+  return (rule.product.empty() || rule.product == labels.product) &&
+         (rule.category.empty() || rule.category == labels.category) &&
+         (rule.service.empty() || rule.service == labels.service);
+}
+
+MaybeProblem LogsourceMap::Parse(std::string_view yaml, LogsourceMap* out) {
+  *out = LogsourceMap{};
+  Result<std::vector<YamlNode>> docs = ParseYaml(yaml);
+  if (!docs.ok()) {
+    return Problem("bad_logsource_map", docs.status().message() + " at " + docs.status().where());
+  }
+  if (docs->size() != 1 || !(*docs)[0].IsSequence()) {
+    return Problem("bad_logsource_map", "a logsource map is one YAML list of entries");
+  }
+  for (const YamlNode& item : (*docs)[0].items) {
+    const YamlNode* when = item.Find("when");
+    const YamlNode* labels = item.Find("logsource");
+    if (!item.IsMapping() || when == nullptr || !when->IsMapping() || labels == nullptr ||
+        !labels->IsMapping()) {
+      return At(item, "an entry needs `when:` and `logsource:` maps");
+    }
+    LogsourceEntry entry;
+    for (const auto& [field, values] : when->entries) {
+      std::vector<std::string> list;
+      if (values.IsScalar()) list.push_back(values.scalar);
+      for (const YamlNode& v : values.items) {
+        if (!v.IsScalar()) return At(v, "`when` values must be scalars");
+        list.push_back(v.scalar);
+      }
+      if (!field.IsScalar() || list.empty()) return At(field, "bad `when` condition");
+      entry.when.emplace_back(field.scalar, std::move(list));
+    }
+    auto text = [&](std::string_view key, std::string* dst) {
+      if (const YamlNode* n = labels->Find(key); n != nullptr && n->IsScalar()) *dst = n->scalar;
+    };
+    text("product", &entry.labels.product);
+    text("category", &entry.labels.category);
+    text("service", &entry.labels.service);
+    if (const YamlNode* aliases = item.Find("aliases")) {
+      for (const auto& [rule_field, event_field] : aliases->entries) {
+        if (!rule_field.IsScalar() || !event_field.IsScalar()) {
+          return At(rule_field, "aliases map a rule field to an event field");
+        }
+        entry.aliases.emplace_back(rule_field.scalar, event_field.scalar);
+      }
+    }
+    const size_t index = out->entries_.size();
+    bool keyed = false;
+    for (const auto& [field, values] : entry.when) {
+      if (field != "Channel") continue;
+      for (const std::string& v : values) out->by_channel_[AsciiLower(v)].push_back(index);
+      keyed = true;
+    }
+    if (!keyed) out->other_.push_back(index);
+    out->entries_.push_back(std::move(entry));
+  }
+  return std::nullopt;
+}
+
+const LogsourceMap& LogsourceMap::Default() {
+  static const LogsourceMap* map = [] {
+    auto* m = new LogsourceMap;
+    MaybeProblem p = Parse(kDefaultMap, m);
+    if (p) std::abort();  // the built-in map is a programming error if it does not parse
+    return m;
+  }();
+  return *map;
+}
+
+bool LogsourceMap::Satisfies(const Event& event, const LogsourceEntry& entry) const {
+  for (const auto& [field, values] : entry.when) {
+    bool ok = false;
+    for (const Event::Field& f : event.fields()) {
+      if (f.name != field) continue;
+      for (const std::string& v : values) ok |= EqualsFold(f.value, v);
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void LogsourceMap::Classify(const Event& event, std::vector<const LogsourceEntry*>* out) const {
+  out->clear();
+  if (const Event::Field* channel = event.Find("Channel")) {
+    auto it = by_channel_.find(AsciiLower(channel->value));
+    if (it != by_channel_.end()) {
+      for (size_t i : it->second) {
+        if (Satisfies(event, entries_[i])) out->push_back(&entries_[i]);
+      }
+    }
+  }
+  for (size_t i : other_) {
+    if (Satisfies(event, entries_[i])) out->push_back(&entries_[i]);
+  }
+}
+
+bool LogsourceMap::Covers(const Logsource& logsource) const {
+  for (const LogsourceEntry& e : entries_) {
+    if (LogsourceMatches(logsource, e.labels)) return true;
+  }
+  return false;
+}
+
+}  // namespace vigil::detect

@@ -1,0 +1,57 @@
+// Which Sigma log sources an event belongs to, and the field names rules of that source expect.
+//
+// A LogsourceMap is a list of entries read from YAML:
+//
+//   - when: {Channel: Security, EventID: [4688]}      # every listed field must equal one value
+//     logsource: {product: windows, category: process_creation}
+//     aliases: {Image: NewProcessName}                 # rule field <- event field, when absent
+//
+// An event gets the labels of every entry it satisfies. A rule's logsource matches an event
+// when one of the event's label sets has the rule's product, category and service (those the
+// rule gives). Rules whose logsource no entry can produce (AWS, Linux auditd, web servers, ...)
+// run on events that no entry labels, since nothing better is known about those. The default
+// map (DefaultLogsourceMap) covers Windows: services by channel, Sysmon and Security categories.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "detect/event.h"
+#include "detect/problem.h"
+#include "detect/sigma_rule.h"
+
+namespace vigil::detect {
+
+struct LogsourceEntry {
+  std::vector<std::pair<std::string, std::vector<std::string>>> when;
+  Logsource labels;
+  std::vector<std::pair<std::string, std::string>> aliases;  // rule field, event field
+};
+
+class LogsourceMap {
+ public:
+  // Parses the YAML form above. Problems name the line and column.
+  static MaybeProblem Parse(std::string_view yaml, LogsourceMap* out);
+  static const LogsourceMap& Default();
+
+  // The entries `event` satisfies, in map order.
+  void Classify(const Event& event, std::vector<const LogsourceEntry*>* out) const;
+  // True when some entry's labels include everything `logsource` gives.
+  bool Covers(const Logsource& logsource) const;
+  const std::vector<LogsourceEntry>& entries() const { return entries_; }
+
+ private:
+  bool Satisfies(const Event& event, const LogsourceEntry& entry) const;
+  std::vector<LogsourceEntry> entries_;
+  // Entries keyed by their required Channel (the usual case), and the rest.
+  std::unordered_map<std::string, std::vector<size_t>> by_channel_;
+  std::vector<size_t> other_;
+};
+
+// True when `labels` has every part `rule` gives.
+bool LogsourceMatches(const Logsource& rule, const Logsource& labels);
+
+}  // namespace vigil::detect

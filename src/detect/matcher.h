@@ -1,0 +1,89 @@
+// Compiled detection items: one FieldItem (`Field|mods: values`) becomes an ItemMatcher that
+// answers "does this event satisfy the item?".
+//
+// Matching follows Sigma v2.1: values are case-insensitive (ASCII) unless `cased`; `*` and `?`
+// are wildcards with `\` escaping them (a `\` before any other character is a literal `\`);
+// several values are OR-ed, AND-ed with `all`; a field with several values (a JSON array)
+// matches when any of them does. `null` matches a field that is absent, null or empty. `neq`
+// needs the field present and different from every value. Regexes run in RE2 (linear time).
+// Placeholders (`expand`) take their values from CompileOptions; one without values makes the
+// item match nothing and is reported as a warning. Matchers are immutable and thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "detect/event.h"
+#include "detect/problem.h"
+#include "detect/sigma_rule.h"
+
+namespace vigil::detect {
+
+// Field names used by the loaded rules, interned to dense ids.
+class FieldTable {
+ public:
+  uint32_t Intern(std::string_view name);
+  // The id of `name`, or -1.
+  int64_t Find(std::string_view name) const;
+  size_t size() const { return names_.size(); }
+  const std::string& name(uint32_t id) const { return names_[id]; }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> ids_;
+  std::vector<std::string> names_;
+};
+
+// One event seen through a FieldTable: the values of each rule field, with lower-case copies
+// made on first use. Not thread-safe; one per worker, reused across events.
+class EventView {
+ public:
+  void Reset(const Event& event, const FieldTable& table);
+  const Event& event() const { return *event_; }
+
+  struct Value {
+    std::string_view raw;
+    ValueKind kind;
+    mutable bool lowered = false;
+    mutable std::string lower;
+  };
+  // The values of field `id` (empty when the event lacks it).
+  std::span<const Value> values(uint32_t id) const;
+  std::string_view Lower(const Value& v) const;
+  // Every value of the event, for keyword searches.
+  std::span<const Value> all_values() const { return all_; }
+
+ private:
+  const Event* event_ = nullptr;
+  std::vector<Value> all_;
+  std::vector<Value> by_field_;                       // values grouped by field id
+  std::vector<std::pair<uint32_t, uint32_t>> spans_;  // field id -> [begin, end) in by_field_
+  std::vector<uint32_t> touched_;
+};
+
+struct CompileOptions {
+  std::map<std::string, std::vector<std::string>> placeholders;  // name without % -> values
+  size_t max_windash_variants = 1024;
+};
+
+class ItemMatcher {
+ public:
+  virtual ~ItemMatcher() = default;
+  virtual bool Match(const EventView& view) const = 0;
+};
+
+// Compiles `item`; field names go into `fields`. Warnings (for example an unconfigured
+// placeholder) are appended to `warnings`. Problems: unknown or conflicting modifiers
+// (`bad_modifier`), a regex RE2 rejects (`bad_regex`), a bad CIDR (`bad_cidr`), a non-number
+// for gt/gte/lt/lte (`bad_number`).
+MaybeProblem CompileItem(const FieldItem& item, const CompileOptions& options, FieldTable* fields,
+                         std::vector<RuleProblem>* warnings, std::unique_ptr<ItemMatcher>* out);
+
+}  // namespace vigil::detect

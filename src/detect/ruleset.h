@@ -1,0 +1,120 @@
+// RuleSet: Sigma rules loaded from files and compiled for matching events.
+//
+//   LoadReport report;
+//   std::unique_ptr<RuleSet> rules = RuleSet::Load({"rules/"}, {}, &report);
+//   RuleSet::Scratch scratch;                      // one per thread
+//   rules->Match(event, scratch, &detections);
+//
+// Loading never stops at a bad rule: each one that cannot be used is reported with its file,
+// line, column and a stable reason code, and the rest load. Filters (Sigma v2.1 meta-filters)
+// are folded into the rules they name. Matching dispatches an event by its log-source labels
+// (logsource.h) to the rules of those sources only and evaluates each rule's condition with
+// its searches computed on demand. A RuleSet is immutable after Load and thread-safe;
+// Scratch is per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "detect/event.h"
+#include "detect/logsource.h"
+#include "detect/matcher.h"
+#include "detect/sigma_rule.h"
+
+namespace vigil::detect {
+
+struct FileProblem {
+  std::string file;
+  std::string rule;  // id or title when known
+  RuleProblem problem;
+};
+
+struct LoadReport {
+  size_t files = 0;
+  size_t documents = 0;
+  size_t detection_rules = 0;
+  size_t correlation_rules = 0;
+  size_t filters = 0;
+  std::vector<FileProblem> problems;  // rules that were not loaded
+  std::vector<FileProblem> warnings;  // rules loaded with a caveat (unset placeholder, ...)
+};
+
+struct LoadOptions {
+  CompileOptions compile;
+  const LogsourceMap* logsources = nullptr;  // nullptr: LogsourceMap::Default()
+};
+
+struct CompiledSearch {
+  std::vector<std::vector<std::unique_ptr<ItemMatcher>>> alternatives;
+};
+
+struct CompiledRule;
+
+struct CompiledFilter {
+  SigmaRule rule;
+  std::vector<CompiledSearch> searches;
+};
+
+struct CompiledRule {
+  SigmaRule rule;
+  std::vector<CompiledSearch> searches;
+  std::vector<const CompiledFilter*> filters;  // each must also hold (when its logsource does)
+  std::vector<uint32_t> fields;                // field ids the rule reads, for output
+  uint32_t index = 0;                          // position in RuleSet::rules()
+};
+
+struct Detection {
+  const CompiledRule* rule = nullptr;
+  // The rule's fields present in the event (first value each), in the event's order.
+  std::vector<std::pair<std::string_view, std::string_view>> fields;
+};
+
+class RuleSet {
+ public:
+  // Loads every *.yml / *.yaml under each path (files or folders, recursively, in name order).
+  static std::unique_ptr<RuleSet> Load(const std::vector<std::string>& paths,
+                                       const LoadOptions& options, LoadReport* report);
+  // Loads rules from YAML text (one or more documents) as if read from `file`.
+  void AddText(std::string_view yaml, const std::string& file, LoadReport* report);
+  // Resolves filters and correlations; call once after the last AddText (Load does).
+  void Finish(LoadReport* report);
+
+  explicit RuleSet(const LoadOptions& options);
+
+  class Scratch {
+   private:
+    friend class RuleSet;
+    EventView view;
+    Event aliased;
+    std::vector<const LogsourceEntry*> entries;
+    std::vector<uint32_t> stamp;
+    uint32_t generation = 0;
+    std::vector<int8_t> memo;
+  };
+
+  // Appends the detections of `event` to `out`.
+  void Match(const Event& event, Scratch& scratch, std::vector<Detection>* out) const;
+
+  const std::vector<std::unique_ptr<CompiledRule>>& rules() const { return rules_; }
+  const std::vector<SigmaRule>& correlations() const { return correlations_; }
+  const FieldTable& fields() const { return fields_; }
+
+ private:
+  bool Evaluate(const CompiledRule& rule, Scratch& scratch) const;
+  void Dispatch(const CompiledRule* rule);
+
+  LoadOptions options_;
+  const LogsourceMap* map_;
+  FieldTable fields_;
+  std::vector<std::unique_ptr<CompiledRule>> rules_;
+  std::vector<std::unique_ptr<CompiledFilter>> filters_;
+  std::vector<SigmaRule> correlations_;
+  std::unordered_map<std::string, std::vector<const CompiledRule*>> buckets_;  // by logsource
+  std::vector<const CompiledRule*> unlabeled_;  // rules for log sources the map cannot name
+  bool finished_ = false;
+};
+
+}  // namespace vigil::detect
