@@ -107,34 +107,16 @@ Result<SyslogHeader> ParseRfc5424(std::string_view s, const FileContext& context
   return header;
 }
 
-// "Nov 21 12:00:01", "Nov  1 12:00:01.123", "Nov 21 2026 12:00:01" (Cisco), each optionally
-// followed by ':' (Cisco); `s` starts at the month.
+// A BSD stamp (see TakeBsdStamp) at context.year (or the current UTC year when the stamp has
+// none) and context.tz_offset_seconds.
 Result<int64_t> TakeBsdTime(std::string_view* text, const FileContext& context) {
   std::string_view s = *text;
-  const int month = MonthFromName(s.substr(0, 3));
-  s = SkipSpaces(s.substr(3));
-  size_t digits = 0;
-  while (digits < s.size() && digits < 3 && IsDigit(s[digits])) ++digits;
-  if (digits == 0 || digits > 2) return FieldError("timestamp", "bad day in " + Quote(*text));
-  const int day = FixedDigits(s, digits);
-  s = SkipSpaces(s.substr(digits));
-  int year = context.year != 0 ? context.year : CurrentUtcYear();
-  if (s.size() > 4 && IsDigits(s.substr(0, 4)) && s[4] == ' ') {
-    year = FixedDigits(s, 4);
-    s = SkipSpaces(s.substr(4));
-  }
-  int hour = 0;
-  int minute = 0;
-  int second = 0;
-  if (!TakeClock(&s, &hour, &minute, &second)) {
-    return FieldError("timestamp", "bad time of day in " + Quote(*text));
-  }
-  Consume(&s, ":");
-  if (!s.empty() && !IsSpace(s.front())) {
-    return FieldError("timestamp", "unexpected text after the time in " + Quote(*text));
-  }
-  VIGIL_ASSIGN_OR_RETURN(const int64_t time, MakeTime(year, month, day, hour, minute, second,
-                                                      context.tz_offset_seconds, "timestamp"));
+  VIGIL_ASSIGN_OR_RETURN(const BsdStamp stamp, TakeBsdStamp(&s));
+  int year = stamp.year;
+  if (year == 0) year = context.year != 0 ? context.year : CurrentUtcYear();
+  VIGIL_ASSIGN_OR_RETURN(const int64_t time,
+                         MakeTime(year, stamp.month, stamp.day, stamp.hour, stamp.minute,
+                                  stamp.second, context.tz_offset_seconds, "timestamp"));
   *text = s;
   return time;
 }
@@ -406,7 +388,7 @@ Result<int64_t> MakeTime(int year, int month, int day, int hour, int minute, int
   return utc;
 }
 
-bool TakeClock(std::string_view* text, int* hour, int* minute, int* second) {
+bool TakeClock(std::string_view* text, int* hour, int* minute, int* second, int* nanos) {
   const std::string_view s = *text;
   if (s.size() < 8 || s[2] != ':' || s[5] != ':') return false;
   *hour = FixedDigits(s, 2);
@@ -414,11 +396,20 @@ bool TakeClock(std::string_view* text, int* hour, int* minute, int* second) {
   *second = FixedDigits(s.substr(6), 2);
   if (*hour < 0 || *minute < 0 || *second < 0) return false;
   size_t end = 8;
+  int fraction = 0;
   if (end < s.size() && (s[end] == '.' || s[end] == ',') && end + 1 < s.size() &&
       IsDigit(s[end + 1])) {
     ++end;
-    while (end < s.size() && IsDigit(s[end])) ++end;
+    int scale = 1000000000;
+    while (end < s.size() && IsDigit(s[end])) {
+      if (scale > 1) {
+        scale /= 10;
+        fraction += (s[end] - '0') * scale;
+      }
+      ++end;
+    }
   }
+  if (nanos != nullptr) *nanos = fraction;
   *text = s.substr(end);
   return true;
 }
@@ -458,7 +449,7 @@ bool LooksLikeIsoTime(std::string_view text) {
 }
 
 Result<int64_t> TakeIsoTime(std::string_view* text, const FileContext& context,
-                            std::string_view field) {
+                            std::string_view field, int* nanos) {
   std::string_view s = *text;
   if (!LooksLikeIsoTime(s)) {
     return FieldError(field, Quote(s.substr(0, 40)) + " is not an ISO 8601 time");
@@ -470,7 +461,7 @@ Result<int64_t> TakeIsoTime(std::string_view* text, const FileContext& context,
   int hour = 0;
   int minute = 0;
   int second = 0;
-  if (!TakeClock(&s, &hour, &minute, &second)) {
+  if (!TakeClock(&s, &hour, &minute, &second, nanos)) {
     return FieldError(field, "bad time of day in " + Quote(text->substr(0, 40)));
   }
   int offset = context.tz_offset_seconds;
@@ -520,6 +511,38 @@ bool ParseYmd(std::string_view text, int* year, int* month, int* day) {
   *month = FixedDigits(text.substr(5), 2);
   *day = FixedDigits(text.substr(8), 2);
   return *year >= 0 && *month >= 0 && *day >= 0;
+}
+
+bool LooksLikeBsdStamp(std::string_view text) {
+  if (text.size() < 5 || MonthFromName(text.substr(0, 3)) == 0 || text[3] != ' ') return false;
+  const std::string_view rest = SkipSpaces(text.substr(4));
+  return !rest.empty() && IsDigit(rest.front());
+}
+
+Result<BsdStamp> TakeBsdStamp(std::string_view* text) {
+  std::string_view s = *text;
+  BsdStamp stamp;
+  stamp.month = MonthFromName(s.substr(0, 3));
+  if (stamp.month == 0) return FieldError("timestamp", "bad month in " + Quote(*text));
+  s = SkipSpaces(s.substr(3));
+  size_t digits = 0;
+  while (digits < s.size() && digits < 3 && IsDigit(s[digits])) ++digits;
+  if (digits == 0 || digits > 2) return FieldError("timestamp", "bad day in " + Quote(*text));
+  stamp.day = FixedDigits(s, digits);
+  s = SkipSpaces(s.substr(digits));
+  if (s.size() > 4 && IsDigits(s.substr(0, 4)) && s[4] == ' ') {
+    stamp.year = FixedDigits(s, 4);
+    s = SkipSpaces(s.substr(4));
+  }
+  if (!TakeClock(&s, &stamp.hour, &stamp.minute, &stamp.second, &stamp.nanos)) {
+    return FieldError("timestamp", "bad time of day in " + Quote(*text));
+  }
+  stamp.colon = Consume(&s, ":");
+  if (!s.empty() && !IsSpace(s.front())) {
+    return FieldError("timestamp", "unexpected text after the time in " + Quote(*text));
+  }
+  *text = s;
+  return stamp;
 }
 
 Result<SyslogHeader> ParseSyslogHeader(std::string_view line, const FileContext& context) {

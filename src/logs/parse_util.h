@@ -85,16 +85,18 @@ int MonthFromName(std::string_view name);
 // Calendar fields to Unix seconds, validating every field; `offset` is east of UTC.
 Result<int64_t> MakeTime(int year, int month, int day, int hour, int minute, int second,
                          int offset_seconds, std::string_view field);
-// Consumes "HH:MM:SS" and an optional ".fraction" from the start of *text.
-bool TakeClock(std::string_view* text, int* hour, int* minute, int* second);
+// Consumes "HH:MM:SS" and an optional ".fraction" (or ",fraction") from the start of *text. With
+// `nanos`, stores the fraction in nanoseconds (digits after the ninth are dropped; 0 without one).
+bool TakeClock(std::string_view* text, int* hour, int* minute, int* second, int* nanos = nullptr);
 // Consumes a UTC offset ("Z", "+07:00", "+0700", "+07") from the start of *text.
 bool TakeOffset(std::string_view* text, int* offset_seconds);
 // True when `text` starts like "2026-11-21T" or "2026-11-21 " followed by a digit.
 bool LooksLikeIsoTime(std::string_view text);
 // Consumes an ISO 8601 stamp "YYYY-MM-DD[T ]HH:MM:SS[.frac][offset]" from the start of *text; a
-// stamp without offset uses context.tz_offset_seconds.
+// stamp without offset uses context.tz_offset_seconds. With `nanos`, stores the fraction (see
+// TakeClock).
 Result<int64_t> TakeIsoTime(std::string_view* text, const FileContext& context,
-                            std::string_view field);
+                            std::string_view field, int* nanos = nullptr);
 // The whole of `text` must be an ISO 8601 stamp.
 Result<int64_t> ParseIsoTime(std::string_view text, const FileContext& context,
                              std::string_view field);
@@ -104,6 +106,22 @@ Result<int64_t> ParseEpoch(std::string_view text, std::string_view field);
 bool ParseYmd(std::string_view text, int* year, int* month, int* day);
 
 // ---- syslog ----
+
+// A BSD syslog stamp as written: "Nov 21 12:00:01", "Nov  1 12:00:01.123", "Nov 1 12:00:01",
+// "Nov 21 2026 12:00:01" (Cisco, with year), each optionally followed by ':' (Cisco).
+struct BsdStamp {
+  int year = 0;  // 0 when the stamp has none
+  int month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  int nanos = 0;       // the fraction, if any
+  bool colon = false;  // followed by ':' (Cisco "...12:00:01: %ASA-...")
+};
+// Consumes a BSD stamp from the start of *text, which must start with a month name, a space and
+// a digit ("Nov 2..."); the stamp must end at the end of the text or before a space or tab.
+// Errors (where() "timestamp") quote the text. Day and time of day are range-checked later
+// (MakeTime).
+Result<BsdStamp> TakeBsdStamp(std::string_view* text);
+// True when `text` starts like a BSD stamp: a month name ("Jan".."Dec"), spaces, a digit.
+bool LooksLikeBsdStamp(std::string_view text);
 
 // The envelope most formats arrive in: optional "<PRI>", then either RFC 5424
 // ("1 TIMESTAMP HOST APP PROCID MSGID SD MSG") or an optional BSD stamp ("Nov 21 12:00:01",

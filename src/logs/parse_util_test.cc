@@ -96,6 +96,40 @@ TEST(SyslogHeaderTest, TakeProgram) {
   EXPECT_EQ(check("<30>1 - host dnsmasq 1 - - a", "dnsmasq"), "a");
 }
 
+TEST(SyslogHeaderTest, BsdStampParts) {
+  std::string_view s = "Nov  1 2026 12:00:01.1234567891: rest";
+  ASSERT_TRUE(LooksLikeBsdStamp(s));
+  const auto stamp = TakeBsdStamp(&s);
+  ASSERT_TRUE(stamp.ok()) << stamp.status().ToString();
+  EXPECT_EQ(stamp->year, 2026);
+  EXPECT_EQ(stamp->month, 11);
+  EXPECT_EQ(stamp->day, 1);
+  EXPECT_EQ(stamp->hour, 12);
+  EXPECT_EQ(stamp->second, 1);
+  EXPECT_EQ(stamp->nanos, 123456789);
+  EXPECT_TRUE(stamp->colon);
+  EXPECT_EQ(s, " rest");
+
+  std::string_view plain = "Dec 31 23:59:59";
+  const auto no_year = TakeBsdStamp(&plain);
+  ASSERT_TRUE(no_year.ok());
+  EXPECT_EQ(no_year->year, 0);
+  EXPECT_EQ(no_year->nanos, 0);
+  EXPECT_FALSE(no_year->colon);
+  EXPECT_TRUE(plain.empty());
+
+  EXPECT_FALSE(LooksLikeBsdStamp("Novel 1"));
+  EXPECT_FALSE(LooksLikeBsdStamp("Nov x"));
+  std::string_view bad = "Nov 1 12:00:01x";
+  EXPECT_EQ(TakeBsdStamp(&bad).status().where(), "timestamp");
+
+  std::string_view clock = "12:00:01,5Z";
+  int hour = 0, minute = 0, second = 0, nanos = -1;
+  ASSERT_TRUE(TakeClock(&clock, &hour, &minute, &second, &nanos));
+  EXPECT_EQ(nanos, 500000000);
+  EXPECT_EQ(clock, "Z");
+}
+
 TEST(TimeTest, CivilDays) {
   EXPECT_EQ(DaysFromCivil(1970, 1, 1), 0);
   EXPECT_EQ(DaysFromCivil(2000, 3, 1), 11017);
