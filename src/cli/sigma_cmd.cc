@@ -16,6 +16,7 @@
 #include "detect/ruleset.h"
 #include "detect/yaml.h"
 #include "evtx/evtx.h"
+#include "hunt/input.h"
 
 namespace vigil::cli {
 namespace {
@@ -24,6 +25,7 @@ using detect::Event;
 using detect::RuleSet;
 using Json = nlohmann::ordered_json;
 
+// A small file (placeholders, log-source map), or stdin for "-".
 Result<std::string> ReadAll(const std::string& path) {
   std::stringstream buffer;
   if (path == "-") {
@@ -194,14 +196,50 @@ class Scanner {
     }
   }
 
+  // Reads `path` ("-" for stdin; .gz and .zst by their magic bytes) and scans it by content:
+  // EVTX, NDJSON (streamed block by block), or one JSON document (object, array, or several
+  // concatenated documents).
   Status ScanFile(const std::string& path) {
-    VIGIL_ASSIGN_OR_RETURN(std::string data, ReadAll(path));
-    stats_.bytes += data.size();
+    VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<hunt::LineBlocks> blocks,
+                           hunt::OpenLineBlocks(path, 8 << 20));
     const std::string name = path == "-" ? "(stdin)" : path;
-    auto bytes =
-        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(data.data()), data.size());
-    if (evtx::LooksLikeEvtx(bytes)) return ScanEvtx(name, bytes);
-    return ScanJson(name, data);
+    VIGIL_ASSIGN_OR_RETURN(std::optional<hunt::Block> first, blocks->Next());
+    if (!first) return Status::Ok();
+    std::string_view head = first->text;
+    auto bytes = [](std::string_view s) {
+      return std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+    };
+    size_t start = 0;
+    while (start < head.size() && std::isspace(static_cast<unsigned char>(head[start]))) ++start;
+    if (head.substr(start).starts_with("\xEF\xBB\xBF")) start += 3;
+    std::string_view first_line = head.substr(start, head.find('\n', start) - start);
+    Event probe;
+    const bool ndjson = !evtx::LooksLikeEvtx(bytes(head)) && !head.substr(start).starts_with("[") &&
+                        detect::ParseJsonEvent(first_line, &probe).ok();
+    if (ndjson) {
+      uint64_t line_number = 0;
+      std::optional<hunt::Block> block = std::move(first);
+      while (block) {
+        stats_.bytes += block->text.size();
+        ScanLines(name, block->text, &line_number);
+        VIGIL_ASSIGN_OR_RETURN(block, blocks->Next());
+      }
+      return Status::Ok();
+    }
+    // EVTX and JSON documents are read whole.
+    std::string data(first->text);
+    for (;;) {
+      VIGIL_ASSIGN_OR_RETURN(std::optional<hunt::Block> block, blocks->Next());
+      if (!block) break;
+      data.append(block->text);
+    }
+    stats_.bytes += data.size();
+    if (evtx::LooksLikeEvtx(bytes(data))) return ScanEvtx(name, bytes(data));
+    return detect::ParseJsonDocument(data, [&](Event& e, size_t index) {
+      e.source = name;
+      e.record = index + 1;
+      Process(e);
+    });
   }
 
  private:
@@ -221,40 +259,25 @@ class Scanner {
         });
   }
 
-  Status ScanJson(const std::string& name, std::string_view data) {
-    size_t start = 0;
-    while (start < data.size() && std::isspace(static_cast<unsigned char>(data[start]))) ++start;
-    if (data.substr(start).starts_with("\xEF\xBB\xBF")) start += 3;
-    std::string_view first_line = data.substr(start, data.find('\n', start) - start);
-    Event event;
-    // NDJSON when the first line is a whole object; otherwise one document (object or array).
-    if (!data.substr(start).starts_with("[") && detect::ParseJsonEvent(first_line, &event).ok()) {
-      uint64_t line_number = 0;
-      size_t pos = 0;
-      while (pos < data.size()) {
-        size_t end = data.find('\n', pos);
-        if (end == std::string_view::npos) end = data.size();
-        std::string_view line = data.substr(pos, end - pos);
-        pos = end + 1;
-        ++line_number;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-        Status s = detect::ParseJsonEvent(line, &event);
-        event.source = name;
-        event.record = line_number;
-        if (!s.ok()) {
-          Bad(name, line_number, s.message());
-          continue;
-        }
-        Process(event);
+  void ScanLines(const std::string& name, std::string_view text, uint64_t* line_number) {
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t end = text.find('\n', pos);
+      if (end == std::string_view::npos) end = text.size();
+      std::string_view line = text.substr(pos, end - pos);
+      pos = end + 1;
+      ++*line_number;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+      Status s = detect::ParseJsonEvent(line, &event_);
+      event_.source = name;
+      event_.record = *line_number;
+      if (!s.ok()) {
+        Bad(name, *line_number, s.message());
+        continue;
       }
-      return Status::Ok();
+      Process(event_);
     }
-    return detect::ParseJsonDocument(data, [&](Event& e, size_t index) {
-      e.source = name;
-      e.record = index + 1;
-      Process(e);
-    });
   }
 
   const RuleSet& rules_;
@@ -263,6 +286,7 @@ class Scanner {
   bool quiet_;
   bool print_events_;
   RuleSet::Scratch scratch_;
+  Event event_;
   std::vector<detect::Detection> detections_;
 };
 
@@ -312,9 +336,10 @@ int RunSigmaCheck(const SigmaCheckFlags& flags) {
   }
   std::fprintf(stderr,
                "%zu files, %zu rules loaded (%zu detection, %zu correlation, %zu filters), "
-               "%zu not loaded, %zu warnings\n",
+               "%zu not loaded, %zu warnings; %zu of %zu detection rules prefiltered by literals\n",
                r.files, r.detection_rules + r.correlation_rules + r.filters, r.detection_rules,
-               r.correlation_rules, r.filters, r.problems.size(), r.warnings.size());
+               r.correlation_rules, r.filters, r.problems.size(), r.warnings.size(),
+               loaded->rules->anchored_rules(), loaded->rules->rules().size());
   return r.problems.empty() ? 0 : 1;
 }
 

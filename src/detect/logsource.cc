@@ -1,5 +1,7 @@
 #include "detect/logsource.h"
 
+#include <algorithm>
+
 #include "core/text.h"
 #include "detect/yaml.h"
 
@@ -98,13 +100,12 @@ constexpr std::string_view kDefaultMap = R"yaml(
 - {when: {Channel: Microsoft-Windows-Kernel-File/Analytic}, logsource: {product: windows, category: file_access}}
 )yaml";
 
+char Fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 bool EqualsFold(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
+    if (Fold(a[i]) != Fold(b[i])) return false;
   }
   return true;
 }
@@ -163,6 +164,12 @@ MaybeProblem LogsourceMap::Parse(std::string_view yaml, LogsourceMap* out) {
       }
     }
     const size_t index = out->entries_.size();
+    auto& indices = out->when_indices_.emplace_back();
+    for (const auto& [field, values] : entry.when) {
+      auto it = std::find(out->when_fields_.begin(), out->when_fields_.end(), field);
+      indices.push_back(static_cast<size_t>(it - out->when_fields_.begin()));
+      if (it == out->when_fields_.end()) out->when_fields_.push_back(field);
+    }
     bool keyed = false;
     for (const auto& [field, values] : entry.when) {
       if (field != "Channel") continue;
@@ -185,13 +192,13 @@ const LogsourceMap& LogsourceMap::Default() {
   return *map;
 }
 
-bool LogsourceMap::Satisfies(const Event& event, const LogsourceEntry& entry) const {
-  for (const auto& [field, values] : entry.when) {
+bool LogsourceMap::Satisfies(const std::vector<const Event::Field*>& values, size_t entry) const {
+  const LogsourceEntry& e = entries_[entry];
+  for (size_t k = 0; k < e.when.size(); ++k) {
+    const Event::Field* f = values[when_indices_[entry][k]];
+    if (f == nullptr) return false;
     bool ok = false;
-    for (const Event::Field& f : event.fields()) {
-      if (f.name != field) continue;
-      for (const std::string& v : values) ok |= EqualsFold(f.value, v);
-    }
+    for (const std::string& v : e.when[k].second) ok = ok || EqualsFold(f->value, v);
     if (!ok) return false;
   }
   return true;
@@ -199,16 +206,35 @@ bool LogsourceMap::Satisfies(const Event& event, const LogsourceEntry& entry) co
 
 void LogsourceMap::Classify(const Event& event, std::vector<const LogsourceEntry*>* out) const {
   out->clear();
-  if (const Event::Field* channel = event.Find("Channel")) {
-    auto it = by_channel_.find(AsciiLower(channel->value));
-    if (it != by_channel_.end()) {
-      for (size_t i : it->second) {
-        if (Satisfies(event, entries_[i])) out->push_back(&entries_[i]);
+  // One pass over the event for the few fields the map tests.
+  thread_local std::vector<const Event::Field*> values;
+  values.assign(when_fields_.size(), nullptr);
+  size_t found = 0;
+  for (const Event::Field& f : event.fields()) {
+    for (size_t i = 0; i < when_fields_.size(); ++i) {
+      if (values[i] == nullptr && f.name == when_fields_[i]) {
+        values[i] = &f;
+        ++found;
+      }
+    }
+    if (found == when_fields_.size()) break;
+  }
+  auto channel = std::find(when_fields_.begin(), when_fields_.end(), "Channel");
+  if (channel != when_fields_.end()) {
+    if (const Event::Field* c = values[static_cast<size_t>(channel - when_fields_.begin())]) {
+      thread_local std::string lower;
+      lower.assign(c->value);
+      for (char& ch : lower) ch = Fold(ch);
+      auto it = by_channel_.find(lower);
+      if (it != by_channel_.end()) {
+        for (size_t i : it->second) {
+          if (Satisfies(values, i)) out->push_back(&entries_[i]);
+        }
       }
     }
   }
   for (size_t i : other_) {
-    if (Satisfies(event, entries_[i])) out->push_back(&entries_[i]);
+    if (Satisfies(values, i)) out->push_back(&entries_[i]);
   }
 }
 

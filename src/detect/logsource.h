@@ -44,8 +44,11 @@ class LogsourceMap {
   const std::vector<LogsourceEntry>& entries() const { return entries_; }
 
  private:
-  bool Satisfies(const Event& event, const LogsourceEntry& entry) const;
+  // `values[i]` is the event's first value of when_fields_[i] (nullptr when absent).
+  bool Satisfies(const std::vector<const Event::Field*>& values, size_t entry) const;
   std::vector<LogsourceEntry> entries_;
+  std::vector<std::string> when_fields_;           // distinct field names `when` tests
+  std::vector<std::vector<size_t>> when_indices_;  // per entry: when_fields_ index per test
   // Entries keyed by their required Channel (the usual case), and the rest.
   std::unordered_map<std::string, std::vector<size_t>> by_channel_;
   std::vector<size_t> other_;

@@ -81,12 +81,6 @@ std::string_view EventView::Lower(const Value& v) const {
 
 namespace {
 
-void AsciiLowerInPlace(std::string* s) {
-  for (char& c : *s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-}
-
 // ---- string patterns ----
 
 enum class Token : uint8_t { kByte, kStar, kOne };
@@ -137,6 +131,26 @@ struct Pattern {
     }
     while (p < n && tokens[p] == Token::kStar) ++p;
     return p == n;
+  }
+
+  // The longest run of plain bytes, lower-cased: a value matching the pattern contains it.
+  std::string Literal() const {
+    std::string best;
+    if (kind != Kind::kGlob) {
+      best = text;
+    } else {
+      size_t start = 0;
+      for (size_t i = 0; i <= tokens.size(); ++i) {
+        if (i == tokens.size() || tokens[i] != Token::kByte) {
+          if (i - start > best.size()) best = text.substr(start, i - start);
+          start = i + 1;
+        }
+      }
+    }
+    for (char& c : best) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return best;
   }
 
   static size_t Utf8Length(unsigned char lead) {
@@ -414,6 +428,34 @@ class StringMatcher final : public ItemMatcher {
     return std::any_of(groups_.begin(), groups_.end(), matches);
   }
 
+  bool Anchors(std::vector<Anchor>* out) const override {
+    auto group_anchors = [&](const std::vector<Pattern>& g, std::vector<Anchor>* dst) {
+      for (const Pattern& p : g) {
+        std::string literal = p.Literal();
+        if (literal.empty()) return false;
+        dst->push_back({field_, std::move(literal)});
+      }
+      return true;
+    };
+    std::vector<Anchor> chosen;
+    if (all_) {  // every group must match: the best single group suffices
+      bool found = false;
+      for (const auto& g : groups_) {
+        std::vector<Anchor> candidate;
+        if (!group_anchors(g, &candidate)) continue;
+        if (!found || BetterAnchors(candidate, chosen)) chosen = std::move(candidate);
+        found = true;
+      }
+      if (!found) return false;
+    } else {
+      for (const auto& g : groups_) {
+        if (!group_anchors(g, &chosen)) return false;
+      }
+    }
+    out->insert(out->end(), chosen.begin(), chosen.end());
+    return true;
+  }
+
  private:
   uint32_t field_;
   PatternGroups groups_;
@@ -432,6 +474,25 @@ class KeywordMatcher final : public ItemMatcher {
     };
     if (all_) return std::all_of(groups_.begin(), groups_.end(), matches);
     return std::any_of(groups_.begin(), groups_.end(), matches);
+  }
+
+  bool Anchors(std::vector<Anchor>* out) const override {
+    std::vector<Anchor> chosen;
+    for (const auto& g : groups_) {
+      std::vector<Anchor> group;
+      for (const Pattern& p : g) {
+        std::string literal = p.Literal();
+        if (literal.empty()) return false;
+        group.push_back({Anchor::kAnyField, std::move(literal)});
+      }
+      if (all_) {  // one group must match anyway: keep the best
+        if (chosen.empty() || BetterAnchors(group, chosen)) chosen = std::move(group);
+      } else {
+        chosen.insert(chosen.end(), group.begin(), group.end());
+      }
+    }
+    out->insert(out->end(), chosen.begin(), chosen.end());
+    return !chosen.empty();
   }
 
  private:
@@ -542,7 +603,8 @@ std::optional<double> TimePartOf(std::string_view text, TimePart part) {
       sys_days d{ymd};
       weekday wd{d};
       // ISO 8601: the week with the year's first Thursday is week 1.
-      sys_days thursday = d + days{3 - ((wd.c_encoding() + 6) % 7)};
+      const int iso_index = static_cast<int>((wd.c_encoding() + 6) % 7);  // Monday = 0
+      sys_days thursday = d + days{3 - iso_index};
       year_month_day th{thursday};
       sys_days jan1{th.year() / January / 1};
       return static_cast<double>((thursday - jan1).count() / 7 + 1);
@@ -663,6 +725,21 @@ class FieldRefMatcher final : public ItemMatcher {
   Pattern::Kind kind_;
   bool negate_, all_, cased_;
 };
+
+}  // namespace
+
+bool BetterAnchors(const std::vector<Anchor>& a, const std::vector<Anchor>& b) {
+  auto shortest = [](const std::vector<Anchor>& v) {
+    size_t n = SIZE_MAX;
+    for (const Anchor& x : v) n = std::min(n, x.literal.size());
+    return n;
+  };
+  const size_t sa = std::min<size_t>(shortest(a), 8), sb = std::min<size_t>(shortest(b), 8);
+  if (sa != sb) return sa > sb;
+  return a.size() < b.size();
+}
+
+namespace {
 
 // ---- compilation ----
 

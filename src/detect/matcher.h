@@ -59,6 +59,8 @@ class EventView {
   std::string_view Lower(const Value& v) const;
   // Every value of the event, for keyword searches.
   std::span<const Value> all_values() const { return all_; }
+  // The ids of the rule fields the event has.
+  std::span<const uint32_t> present_fields() const { return touched_; }
 
  private:
   const Event* event_ = nullptr;
@@ -73,11 +75,25 @@ struct CompileOptions {
   size_t max_windash_variants = 1024;
 };
 
+// A literal the field's value must contain (ASCII case-insensitively) for an item to match.
+struct Anchor {
+  static constexpr uint32_t kAnyField = UINT32_MAX;  // keywords: any value of the event
+  uint32_t field;
+  std::string literal;  // lower case, never empty
+};
+
 class ItemMatcher {
  public:
   virtual ~ItemMatcher() = default;
   virtual bool Match(const EventView& view) const = 0;
+  // Appends literals one of which any matching event contains; false when the item can match
+  // without a literal (regex, null, exists, numbers, keywords, a bare `*`).
+  virtual bool Anchors(std::vector<Anchor>* /*out*/) const { return false; }
 };
+
+// Of two anchor sets for the same thing, the one that prefilters better: longer shortest
+// literal first, then fewer literals.
+bool BetterAnchors(const std::vector<Anchor>& a, const std::vector<Anchor>& b);
 
 // Compiles `item`; field names go into `fields`. Warnings (for example an unconfigured
 // placeholder) are appended to `warnings`. Problems: unknown or conflicting modifiers

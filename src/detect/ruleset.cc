@@ -1,5 +1,7 @@
 #include "detect/ruleset.h"
 
+#include <hs/hs.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -84,7 +86,67 @@ bool EvaluateCondition(const Condition& c, const std::vector<CompiledSearch>& se
   return false;
 }
 
+// Literals one of which every event satisfying `c` contains; false when there are none.
+bool ConditionAnchors(const Condition& c, const std::vector<CompiledSearch>& searches,
+                      std::vector<Anchor>* out) {
+  switch (c.op) {
+    case Condition::Op::kSearch: {
+      std::vector<Anchor> all;
+      for (const auto& alternative : searches[static_cast<size_t>(c.search)].alternatives) {
+        bool found = false;  // an alternative needs all its items: the best item suffices
+        std::vector<Anchor> best;
+        for (const auto& item : alternative) {
+          std::vector<Anchor> candidate;
+          if (!item->Anchors(&candidate)) continue;
+          if (!found || BetterAnchors(candidate, best)) best = std::move(candidate);
+          found = true;
+        }
+        if (!found) return false;
+        all.insert(all.end(), best.begin(), best.end());
+      }
+      out->insert(out->end(), all.begin(), all.end());
+      return !all.empty();
+    }
+    case Condition::Op::kAnd: {
+      bool found = false;
+      std::vector<Anchor> best;
+      for (const Condition& o : c.operands) {
+        std::vector<Anchor> candidate;
+        if (!ConditionAnchors(o, searches, &candidate)) continue;
+        if (!found || BetterAnchors(candidate, best)) best = std::move(candidate);
+        found = true;
+      }
+      if (found) out->insert(out->end(), best.begin(), best.end());
+      return found;
+    }
+    case Condition::Op::kOr: {
+      std::vector<Anchor> all;
+      for (const Condition& o : c.operands) {
+        if (!ConditionAnchors(o, searches, &all)) return false;
+      }
+      out->insert(out->end(), all.begin(), all.end());
+      return true;
+    }
+    default:  // not, true, false
+      return false;
+  }
+}
+
 }  // namespace
+
+RuleSet::Scratch::Scratch() = default;
+RuleSet::Scratch::~Scratch() {
+  if (hs_scratch != nullptr) hs_free_scratch(static_cast<hs_scratch_t*>(hs_scratch));
+}
+
+RuleSet::~RuleSet() {
+  for (FieldPrefilter& p : prefilters_) {
+    if (p.database != nullptr) hs_free_database(static_cast<hs_database_t*>(p.database));
+  }
+  if (keyword_prefilter_.database != nullptr) {
+    hs_free_database(static_cast<hs_database_t*>(keyword_prefilter_.database));
+  }
+}
 
 RuleSet::RuleSet(const LoadOptions& options)
     : options_(options),
@@ -223,15 +285,72 @@ void RuleSet::Finish(LoadReport* report) {
   }
   correlations_ = std::move(kept);
   for (const auto& r : rules_) Dispatch(r.get());
+  BuildPrefilter();
 }
 
-void RuleSet::Dispatch(const CompiledRule* rule) {
+void RuleSet::Dispatch(CompiledRule* rule) {
   const Logsource& ls = rule->rule.logsource;
+  int32_t bucket;
   if (map_->Covers(ls)) {
-    buckets_[BucketKey(ls.product, ls.category, ls.service)].push_back(rule);
+    auto [it, added] = bucket_ids_.emplace(BucketKey(ls.product, ls.category, ls.service),
+                                           static_cast<int32_t>(unanchored_.size()));
+    if (added) unanchored_.emplace_back();
+    bucket = it->second;
   } else {
-    unlabeled_.push_back(rule);
+    if (unlabeled_bucket_ < 0) {
+      unlabeled_bucket_ = static_cast<int32_t>(unanchored_.size());
+      unanchored_.emplace_back();
+    }
+    bucket = unlabeled_bucket_;
   }
+  rule->bucket = bucket;
+  std::vector<Anchor> anchors;
+  rule->anchored = ConditionAnchors(rule->rule.condition, rule->searches, &anchors);
+  if (!rule->anchored) {
+    unanchored_[static_cast<size_t>(bucket)].push_back(rule);
+    return;
+  }
+  ++anchored_;
+  for (Anchor& a : anchors) pending_anchors_[a.field][std::move(a.literal)].push_back(rule);
+}
+
+// One Vectorscan literal database per field over every anchor literal on it. If a database
+// cannot be built its rules fall back to being evaluated on every event (slower, same result).
+void RuleSet::BuildPrefilter() {
+  prefilters_.resize(fields_.size());
+  for (auto& [field, literals] : pending_anchors_) {
+    std::vector<const char*> texts;
+    std::vector<size_t> lengths;
+    std::vector<unsigned> ids, flags;
+    FieldPrefilter& prefilter =
+        field == Anchor::kAnyField ? keyword_prefilter_ : prefilters_[field];
+    for (auto& [literal, rules] : literals) {
+      texts.push_back(literal.data());
+      lengths.push_back(literal.size());
+      ids.push_back(static_cast<unsigned>(prefilter.rules_of_literal.size()));
+      flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
+      std::sort(rules.begin(), rules.end());
+      rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
+      prefilter.rules_of_literal.push_back(rules);
+    }
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* error = nullptr;
+    if (hs_compile_lit_multi(texts.data(), flags.data(), ids.data(), lengths.data(),
+                             static_cast<unsigned>(texts.size()), HS_MODE_BLOCK, nullptr, &db,
+                             &error) != HS_SUCCESS) {
+      hs_free_compile_error(error);
+      for (const auto& rules : prefilter.rules_of_literal) {
+        for (const CompiledRule* r : rules) {
+          auto& list = unanchored_[static_cast<size_t>(r->bucket)];
+          if (std::find(list.begin(), list.end(), r) == list.end()) list.push_back(r);
+        }
+      }
+      prefilter.rules_of_literal.clear();
+      continue;
+    }
+    prefilter.database = db;
+  }
+  pending_anchors_.clear();
 }
 
 bool RuleSet::Evaluate(const CompiledRule& rule, Scratch& scratch) const {
@@ -278,10 +397,83 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
   if (scratch.stamp.size() < rules_.size()) scratch.stamp.resize(rules_.size(), 0);
   const uint32_t generation = ++scratch.generation;
 
-  auto consider = [&](const CompiledRule* rule) {
+  // The buckets (log sources) this event reaches.
+  scratch.buckets.clear();
+  if (scratch.entries.empty()) {
+    if (unlabeled_bucket_ >= 0) scratch.buckets.push_back(unlabeled_bucket_);
+  }
+  for (const LogsourceEntry* e : scratch.entries) {
+    const Logsource& l = e->labels;
+    for (int mask = 0; mask < 8; ++mask) {
+      auto it = bucket_ids_.find(BucketKey(mask & 1 ? l.product : "", mask & 2 ? l.category : "",
+                                           mask & 4 ? l.service : ""));
+      if (it != bucket_ids_.end() && std::find(scratch.buckets.begin(), scratch.buckets.end(),
+                                               it->second) == scratch.buckets.end()) {
+        scratch.buckets.push_back(it->second);
+      }
+    }
+  }
+  if (scratch.buckets.empty()) return;
+
+  // Candidates: the unanchored rules of those buckets, and anchored rules whose literal occurs.
+  scratch.candidates.clear();
+  auto take = [&](const CompiledRule* rule) {
     if (scratch.stamp[rule->index] == generation) return;
+    if (std::find(scratch.buckets.begin(), scratch.buckets.end(), rule->bucket) ==
+        scratch.buckets.end()) {
+      return;
+    }
+    // An event of unknown source is only for rules that read one of its fields (or keyword
+    // rules): `not selection` on a Zeek field must not fire on every unrelated event.
+    if (rule->bucket == unlabeled_bucket_ && !rule->fields.empty() &&
+        std::none_of(rule->fields.begin(), rule->fields.end(),
+                     [&](uint32_t f) { return !scratch.view.values(f).empty(); })) {
+      return;
+    }
     scratch.stamp[rule->index] = generation;
-    if (!Evaluate(*rule, scratch)) return;
+    scratch.candidates.push_back(rule);
+  };
+  for (int32_t b : scratch.buckets) {
+    for (const CompiledRule* rule : unanchored_[static_cast<size_t>(b)]) take(rule);
+  }
+  auto** hs_scratch = reinterpret_cast<hs_scratch_t**>(&scratch.hs_scratch);
+  if (scratch.sized_for != this) {  // grow the scratch once for every database of this set
+    auto grow = [&](const FieldPrefilter& p) {
+      if (p.database == nullptr) return;
+      if (hs_alloc_scratch(static_cast<hs_database_t*>(p.database), hs_scratch) != HS_SUCCESS) {
+        std::abort();  // out of memory
+      }
+    };
+    for (const FieldPrefilter& p : prefilters_) grow(p);
+    grow(keyword_prefilter_);
+    scratch.sized_for = this;
+  }
+  auto scan = [&](const FieldPrefilter& prefilter, std::span<const EventView::Value> values) {
+    struct Context {
+      const FieldPrefilter* prefilter;
+      decltype(take)* add;
+    } context{&prefilter, &take};
+    for (const EventView::Value& v : values) {
+      hs_scan(
+          static_cast<hs_database_t*>(prefilter.database), v.raw.data(),
+          static_cast<unsigned>(v.raw.size()), 0, *hs_scratch,
+          [](unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
+            auto* c = static_cast<Context*>(ctx);
+            for (const CompiledRule* rule : c->prefilter->rules_of_literal[id]) (*c->add)(rule);
+            return 0;
+          },
+          &context);
+    }
+  };
+  for (uint32_t field : scratch.view.present_fields()) {
+    if (field < prefilters_.size() && prefilters_[field].database != nullptr) {
+      scan(prefilters_[field], scratch.view.values(field));
+    }
+  }
+  if (keyword_prefilter_.database != nullptr) scan(keyword_prefilter_, scratch.view.all_values());
+
+  for (const CompiledRule* rule : scratch.candidates) {
+    if (!Evaluate(*rule, scratch)) continue;
     Detection d;
     d.rule = rule;
     for (uint32_t id : rule->fields) {
@@ -289,19 +481,6 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
       if (!values.empty()) d.fields.emplace_back(fields_.name(id), values[0].raw);
     }
     out->push_back(std::move(d));
-  };
-  if (scratch.entries.empty()) {
-    for (const CompiledRule* rule : unlabeled_) consider(rule);
-    return;
-  }
-  for (const LogsourceEntry* e : scratch.entries) {
-    const Logsource& l = e->labels;
-    for (int mask = 0; mask < 8; ++mask) {
-      auto it = buckets_.find(BucketKey(mask & 1 ? l.product : "", mask & 2 ? l.category : "",
-                                        mask & 4 ? l.service : ""));
-      if (it == buckets_.end()) continue;
-      for (const CompiledRule* rule : it->second) consider(rule);
-    }
   }
 }
 

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -64,6 +65,8 @@ struct CompiledRule {
   std::vector<const CompiledFilter*> filters;  // each must also hold (when its logsource does)
   std::vector<uint32_t> fields;                // field ids the rule reads, for output
   uint32_t index = 0;                          // position in RuleSet::rules()
+  int32_t bucket = -1;                         // its log source's bucket
+  bool anchored = false;  // has literals one of which every matching event contains
 };
 
 struct Detection {
@@ -83,16 +86,33 @@ class RuleSet {
   void Finish(LoadReport* report);
 
   explicit RuleSet(const LoadOptions& options);
+  ~RuleSet();
+  RuleSet(const RuleSet&) = delete;
+  RuleSet& operator=(const RuleSet&) = delete;
+
+  // How many rules the literal prefilter covers; the rest are evaluated on every event of
+  // their log source.
+  size_t anchored_rules() const { return anchored_; }
 
   class Scratch {
+   public:
+    Scratch();
+    ~Scratch();
+    Scratch(const Scratch&) = delete;
+    Scratch& operator=(const Scratch&) = delete;
+
    private:
     friend class RuleSet;
     EventView view;
     Event aliased;
     std::vector<const LogsourceEntry*> entries;
+    std::vector<int32_t> buckets;  // the buckets this event may reach
     std::vector<uint32_t> stamp;
     uint32_t generation = 0;
     std::vector<int8_t> memo;
+    std::vector<const CompiledRule*> candidates;
+    void* hs_scratch = nullptr;  // Vectorscan scratch space, sized for `sized_for`
+    const RuleSet* sized_for = nullptr;
   };
 
   // Appends the detections of `event` to `out`.
@@ -104,7 +124,15 @@ class RuleSet {
 
  private:
   bool Evaluate(const CompiledRule& rule, Scratch& scratch) const;
-  void Dispatch(const CompiledRule* rule);
+  void Dispatch(CompiledRule* rule);
+  void BuildPrefilter();
+
+  // Per rule field: a Vectorscan database of the anchor literals on that field, and the rules
+  // each literal anchors.
+  struct FieldPrefilter {
+    void* database = nullptr;  // hs_database_t*
+    std::vector<std::vector<const CompiledRule*>> rules_of_literal;
+  };
 
   LoadOptions options_;
   const LogsourceMap* map_;
@@ -112,8 +140,15 @@ class RuleSet {
   std::vector<std::unique_ptr<CompiledRule>> rules_;
   std::vector<std::unique_ptr<CompiledFilter>> filters_;
   std::vector<SigmaRule> correlations_;
-  std::unordered_map<std::string, std::vector<const CompiledRule*>> buckets_;  // by logsource
-  std::vector<const CompiledRule*> unlabeled_;  // rules for log sources the map cannot name
+  std::unordered_map<std::string, int32_t> bucket_ids_;       // by logsource
+  std::vector<std::vector<const CompiledRule*>> unanchored_;  // per bucket
+  int32_t unlabeled_bucket_ = -1;           // rules for log sources the map cannot name
+  std::vector<FieldPrefilter> prefilters_;  // by field id (database null: none)
+  FieldPrefilter keyword_prefilter_;        // keyword literals, scanned over every value
+  size_t anchored_ = 0;
+  // Collected by Dispatch, compiled by BuildPrefilter: field -> literal -> rules.
+  std::unordered_map<uint32_t, std::map<std::string, std::vector<const CompiledRule*>>>
+      pending_anchors_;
   bool finished_ = false;
 };
 

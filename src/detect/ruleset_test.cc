@@ -1,0 +1,183 @@
+// Loading rule files (problems with positions and codes), log-source dispatch, filters.
+#include "detect/ruleset.h"
+
+#include <gtest/gtest.h>
+
+#include "detect/detect_test_util.h"
+
+namespace vigil::detect {
+namespace {
+
+using testing::Fired;
+using testing::RulesFrom;
+
+constexpr const char* kSysmonProcess = R"({"Event":{"System":{"EventID":1,
+    "Channel":"Microsoft-Windows-Sysmon/Operational","Computer":"pc1"},
+    "EventData":{"Image":"C:\\Windows\\System32\\whoami.exe","CommandLine":"whoami /all"}}})";
+constexpr const char* kSecurityProcess = R"({"Event":{"System":{"EventID":4688,
+    "Channel":"Security"},"EventData":{"NewProcessName":"C:\\Windows\\System32\\whoami.exe",
+    "CommandLine":"whoami /all"}}})";
+
+const char* kProcessRule = R"(title: whoami
+id: 11111111-1111-1111-1111-111111111111
+logsource: {product: windows, category: process_creation}
+detection:
+  s: {Image|endswith: '\whoami.exe'}
+  condition: s
+level: medium
+)";
+
+TEST(RuleSet, CategoryRulesSeeSysmonAndSecurityEventsWithAliases) {
+  LoadReport report;
+  auto rules = RulesFrom(kProcessRule, &report);
+  ASSERT_TRUE(report.problems.empty());
+  EXPECT_EQ(Fired(*rules, kSysmonProcess).size(), 1u);
+  EXPECT_EQ(Fired(*rules, kSecurityProcess).size(), 1u);  // Image <- NewProcessName
+}
+
+TEST(RuleSet, LogsourceKeepsRulesToTheirEvents) {
+  LoadReport report;
+  auto rules = RulesFrom(R"(title: registry
+logsource: {product: windows, category: registry_set}
+detection:
+  s: {Image|endswith: '\whoami.exe'}
+  condition: s
+---
+title: service-rule
+logsource: {product: windows, service: sysmon}
+detection:
+  s: {EventID: 1}
+  condition: s
+---
+title: unmapped
+logsource: {product: linux, service: auditd}
+detection:
+  s: {Image|endswith: '\whoami.exe'}
+  condition: s
+)",
+                         &report);
+  ASSERT_TRUE(report.problems.empty());
+  // Not a registry event; the linux rule does not see a recognised Windows event.
+  EXPECT_EQ(Fired(*rules, kSysmonProcess), std::vector<std::string>{"service-rule"});
+  // An event no map entry recognises reaches the rules of unmapped sources...
+  EXPECT_EQ(Fired(*rules, R"({"Image":"x\\whoami.exe"})"), std::vector<std::string>{"unmapped"});
+}
+
+TEST(RuleSet, UnknownEventsReachOnlyRulesThatReadTheirFields) {
+  LoadReport report;
+  auto rules = RulesFrom(R"(title: public rdp
+logsource: {product: zeek, service: rdp}
+detection:
+  private: {id.orig_h|cidr: 10.0.0.0/8}
+  condition: not private
+)",
+                         &report);
+  EXPECT_EQ(Fired(*rules, R"({"id.orig_h":"8.8.8.8"})").size(), 1u);
+  EXPECT_TRUE(Fired(*rules, R"({"id.orig_h":"10.1.1.1"})").empty());
+  EXPECT_TRUE(Fired(*rules, R"({"message":"unrelated"})").empty());
+}
+
+TEST(RuleSet, FiltersApplyToTheRulesTheyName) {
+  LoadReport report;
+  auto rules = RulesFrom(std::string(kProcessRule) + R"(---
+title: not on admin hosts
+logsource: {product: windows, category: process_creation}
+filter:
+  rules: [11111111-1111-1111-1111-111111111111]
+  admin: {Computer: pc1}
+  condition: not admin
+)",
+                         &report);
+  ASSERT_TRUE(report.problems.empty()) << report.problems[0].problem.message;
+  EXPECT_EQ(report.filters, 1u);
+  EXPECT_TRUE(Fired(*rules, kSysmonProcess).empty());     // on pc1: filtered
+  EXPECT_EQ(Fired(*rules, kSecurityProcess).size(), 1u);  // no Computer: not filtered
+}
+
+TEST(RuleSet, ProblemsNameFileLineAndCodeAndTheRestLoads) {
+  LoadReport report;
+  auto rules = RulesFrom(R"(title: good
+logsource: {product: test}
+detection:
+  s: {A: 1}
+  condition: s
+---
+title: bad modifier
+logsource: {product: test}
+detection:
+  s: {A|nope: 1}
+  condition: s
+---
+logsource: {product: test}
+detection: {s: {A: 1}, condition: s}
+---
+title: no detection
+logsource: {product: test}
+)",
+                         &report);
+  EXPECT_EQ(report.detection_rules, 1u);
+  ASSERT_EQ(report.problems.size(), 3u);
+  EXPECT_EQ(report.problems[0].problem.code, "unknown_modifier");
+  EXPECT_EQ(report.problems[0].problem.line, 10);
+  EXPECT_EQ(report.problems[0].file, "test.yml");
+  EXPECT_EQ(report.problems[1].problem.code, "missing_title");
+  EXPECT_EQ(report.problems[2].problem.code, "missing_detection");
+  EXPECT_EQ(Fired(*rules, R"({"A":1})"), std::vector<std::string>{"good"});
+}
+
+TEST(RuleSet, BadYamlIsOneProblemWithPosition) {
+  LoadReport report;
+  auto rules = RulesFrom("title: x\ndetection: [unclosed\n", &report);
+  ASSERT_EQ(report.problems.size(), 1u);
+  EXPECT_EQ(report.problems[0].problem.code, "bad_yaml");
+  EXPECT_GT(report.problems[0].problem.line, 0);
+}
+
+TEST(RuleSet, CorrelationsMustNameLoadedRules) {
+  LoadReport report;
+  auto rules = RulesFrom(std::string(kProcessRule) + R"(---
+title: many whoami
+correlation:
+  type: event_count
+  rules: [11111111-1111-1111-1111-111111111111]
+  group-by: [Computer]
+  timespan: 5m
+  condition: {gte: 3}
+---
+title: dangling
+correlation:
+  type: event_count
+  rules: [missing-rule]
+  timespan: 5m
+  condition: {gte: 3}
+---
+title: no threshold
+correlation:
+  type: value_count
+  rules: [11111111-1111-1111-1111-111111111111]
+  timespan: 5m
+)",
+                         &report);
+  EXPECT_EQ(rules->correlations().size(), 1u);
+  ASSERT_EQ(report.problems.size(), 2u);
+  EXPECT_EQ(report.problems[0].problem.code, "bad_correlation");
+  EXPECT_EQ(report.problems[1].problem.code, "unknown_rule");
+}
+
+TEST(RuleSet, DetectionCarriesTheRuleFieldsOfTheEvent) {
+  LoadReport report;
+  auto rules = RulesFrom(kProcessRule, &report);
+  Event event;
+  ASSERT_TRUE(ParseJsonEvent(kSysmonProcess, &event).ok());
+  RuleSet::Scratch scratch;
+  std::vector<Detection> out;
+  rules->Match(event, scratch, &out);
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_EQ(out[0].fields.size(), 1u);
+  EXPECT_EQ(out[0].fields[0].first, "Image");
+  EXPECT_EQ(out[0].fields[0].second, "C:\\Windows\\System32\\whoami.exe");
+  EXPECT_EQ(EventHost(event), "pc1");
+}
+
+}  // namespace
+}  // namespace vigil::detect
