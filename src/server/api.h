@@ -27,6 +27,14 @@ void AddDashboardRoutes(Router& router, const ApiSettings& settings);
 void AddOrgRoutes(Router& router);
 // Indicator lists, findings and NAT attribution (intel_api.cc).
 void AddIntelRoutes(Router& router);
+// After an asset (`spec` kAssets) or organisation (kOrgs) has been created (`before` null) or
+// changed, matches its addresses or public ranges against every stored indicator list imported
+// for its organisation or one above it, exactly as an import would, and stores the new findings
+// in the caller's transaction; returns how many. Matches that already have a finding (any status)
+// add nothing; expired entries do not match. Does nothing for other resources, or when neither
+// the addresses/ranges nor the record's place in the tree changed.
+Result<int64_t> RematchRecord(Call& call, const domain::ResourceSpec& spec, const Json& stored,
+                              const Json* before);
 // GET /api/v1/openapi.json, generated from the router's routes at call time.
 void AddOpenApiRoute(Router& router);
 

@@ -4,8 +4,11 @@
 //
 // An import stores the list and every entry in one transaction, then matches the entries against
 // every asset and public range of the import organisation's subtree; each match is a finding that
-// units work through (open -> cleaned | false_positive). Findings are scoped by their
-// organisation, lists by the organisation they were imported for.
+// units work through (open -> cleaned | false_positive). Afterwards, a created or changed asset or
+// organisation is matched against the stored lists that cover it (RematchRecord, called by the
+// resource handlers in the change's transaction) through the same Matcher, reading only the
+// entries that can match it. Findings are scoped by their organisation, lists by the organisation
+// they were imported for.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -137,15 +140,36 @@ struct Listing {
   std::string dest_ip;
 };
 
-// Matches the imported entries against the assets and public ranges of `org`'s subtree and
-// stores a finding per match.
+// The security level a finding records: per system, and per organisation the highest of the
+// systems it owns or operates.
+struct SystemLevels {
+  std::unordered_map<int64_t, int64_t> of_system;
+  std::unordered_map<int64_t, int64_t> of_org;
+
+  void Add(const Json& system) {
+    int64_t level = IntField(system, "security_level").value_or(0);
+    of_system[IntField(system, "id").value_or(0)] = level;
+    for (const char* f : {"owner_org_id", "operator_org_id"}) {
+      if (auto o = IntField(system, f)) of_org[*o] = std::max(of_org[*o], level);
+    }
+  }
+};
+
+// Matches indicator entries against assets' addresses and organisations' public ranges and stores
+// a finding per match. The one matching path for both moments a match can arise: an import (the
+// whole new list against every asset and range of the import organisation's subtree: MatchSubtree)
+// and a change of the register (one asset or organisation against the entries of each stored list
+// that can match it, fetched by index: RematchRecord). A match is kept once per list, entry and
+// asset (whatever the asset's address) or per list, entry, organisation and range; with
+// `check_stored` a match that already has a finding in the store, whatever its status, adds
+// nothing, so a cleaned or false-positive finding is neither reopened nor duplicated.
 class Matcher {
  public:
-  Matcher(Call& call, int64_t list_id, const std::vector<IndicatorRow>& rows)
-      : call_(call), list_id_(list_id), rows_(rows) {}
-
-  Status Run(int64_t org, std::vector<intel::Indicator> indicators) {
-    const int64_t now = UnixNow();
+  // `rows` and `indicators` are the same entries in the same order (the list's insertion order).
+  Matcher(Call& call, int64_t list_id, const std::vector<IndicatorRow>& rows,
+          std::vector<intel::Indicator> indicators, const SystemLevels& levels, bool check_stored,
+          int64_t now)
+      : call_(call), list_id_(list_id), rows_(rows), levels_(levels), check_stored_(check_stored) {
     // Address entries that can match, sorted by first address, for "which entries lie inside
     // this range" (binary search per range instead of a scan of the list).
     for (size_t i = 0; i < indicators.size(); ++i) {
@@ -153,19 +177,14 @@ class Matcher {
       if (!in.is_address() || in.allow || (in.expires > 0 && in.expires <= now)) continue;
       spans_.push_back({in.first, i});
     }
-    std::sort(spans_.begin(), spans_.end(),
-              [](const Span& a, const Span& b) { return a.first < b.first; });
+    std::stable_sort(spans_.begin(), spans_.end(),
+                     [](const Span& a, const Span& b) { return a.first < b.first; });
     set_ = intel::IndicatorSet::Build(std::move(indicators), now);
+  }
 
+  // Every asset and public range of `org`'s subtree (an import).
+  Status MatchSubtree(int64_t org) {
     std::vector<int64_t> orgs = call_.access->tree().Subtree(org);
-    VIGIL_ASSIGN_OR_RETURN(std::vector<Json> systems, AllRecords(call_, domain::kSystems, {}));
-    for (const Json& s : systems) {
-      int64_t level = IntField(s, "security_level").value_or(0);
-      level_of_system_[IntField(s, "id").value_or(0)] = level;
-      for (const char* f : {"owner_org_id", "operator_org_id"}) {
-        if (auto o = IntField(s, f)) org_level_[*o] = std::max(org_level_[*o], level);
-      }
-    }
     VIGIL_ASSIGN_OR_RETURN(std::vector<Json> assets, AllRecords(call_, domain::kAssets, orgs));
     for (const Json& asset : assets) VIGIL_RETURN_IF_ERROR(MatchAsset(asset));
     VIGIL_ASSIGN_OR_RETURN(std::vector<Json> org_records, AllRecords(call_, domain::kOrgs, orgs));
@@ -173,14 +192,7 @@ class Matcher {
     return Status::Ok();
   }
 
-  int64_t created() const { return created_; }
-
- private:
-  struct Span {
-    IpAddress first;
-    size_t row;
-  };
-
+  // The asset's addresses: a listed address or network containing one.
   Status MatchAsset(const Json& asset) {
     auto ips = asset.find("ips");
     if (ips == asset.end() || !ips->is_array()) return Status::Ok();
@@ -188,8 +200,8 @@ class Matcher {
     if (auto ids = asset.find("system_ids"); ids != asset.end() && ids->is_array()) {
       for (const Json& id : *ids) {
         if (!id.is_number_integer()) continue;
-        auto it = level_of_system_.find(id.get<int64_t>());
-        if (it != level_of_system_.end()) level = std::max(level.value_or(0), it->second);
+        auto it = levels_.of_system.find(id.get<int64_t>());
+        if (it != levels_.of_system.end()) level = std::max(level.value_or(0), it->second);
       }
     }
     for (const Json& text : *ips) {
@@ -207,12 +219,14 @@ class Matcher {
     return Status::Ok();
   }
 
+  // The organisation's public ranges: a listed address inside one, or a listed network covering
+  // its start.
   Status MatchRanges(const Json& org) {
     auto ranges = org.find("public_ranges");
     if (ranges == org.end() || !ranges->is_array()) return Status::Ok();
     const int64_t org_id = IntField(org, "id").value_or(0);
     std::optional<int64_t> level;
-    if (auto it = org_level_.find(org_id); it != org_level_.end()) level = it->second;
+    if (auto it = levels_.of_org.find(org_id); it != levels_.of_org.end()) level = it->second;
     for (const Json& text : *ranges) {
       if (!text.is_string()) continue;
       auto cidr = ParseCidr(text.get<std::string>());
@@ -240,8 +254,45 @@ class Matcher {
     return Status::Ok();
   }
 
+  int64_t created() const { return created_; }
+
+ private:
+  struct Span {
+    IpAddress first;
+    size_t row;
+  };
+
+  // Is there a finding of this list for the same entry and asset (or organisation and range)?
+  Result<bool> Stored(int64_t org_id, std::optional<int64_t> asset_id, const std::string& ip,
+                      std::string_view indicator) {
+    store::ListQuery q;
+    q.equals = {{"list_id", list_id_}, {"indicator", std::string(indicator)}};
+    if (asset_id) {
+      q.equals.emplace_back("asset_id", *asset_id);
+    } else {
+      q.equals.emplace_back("org_id", org_id);
+      q.equals.emplace_back("ip", ip);
+    }
+    q.limit = kAllRows;
+    q.count_total = false;
+    VIGIL_ASSIGN_OR_RETURN(store::ListPage page, call_.tx.List(domain::kFindings, q));
+    for (const Json& f : page.items) {
+      if (asset_id || IntField(f, "asset_id") == std::nullopt) return true;
+    }
+    return false;
+  }
+
   Status Add(int64_t org_id, std::optional<int64_t> asset_id, std::optional<int64_t> level,
              const std::string& ip, const Listing& l) {
+    std::string key = asset_id ? "asset " + std::to_string(*asset_id)
+                               : "range " + std::to_string(org_id) + " " + ip;
+    key += " ";
+    key += l.value;
+    if (!keys_.insert(std::move(key)).second) return Status::Ok();
+    if (check_stored_) {
+      VIGIL_ASSIGN_OR_RETURN(bool stored, Stored(org_id, asset_id, ip, l.value));
+      if (stored) return Status::Ok();
+    }
     Json f = {{"list_id", list_id_},
               {"org_id", org_id},
               {"asset_id", asset_id ? Json(*asset_id) : Json()},
@@ -261,10 +312,11 @@ class Matcher {
   Call& call_;
   int64_t list_id_;
   const std::vector<IndicatorRow>& rows_;
+  const SystemLevels& levels_;
+  bool check_stored_;
   std::vector<Span> spans_;
   intel::IndicatorSet set_;
-  std::unordered_map<int64_t, int64_t> level_of_system_;
-  std::unordered_map<int64_t, int64_t> org_level_;  // max level of systems owned or operated
+  std::set<std::string> keys_;  // matches already kept by this matcher
   int64_t created_ = 0;
 };
 
@@ -328,8 +380,12 @@ Result<http::Response> ImportList(Call& call) {
   for (const intel::Indicator& in : report.indicators) rows.push_back(ToRow(in));
   VIGIL_RETURN_IF_ERROR(call.tx.InsertIndicators(list_id, rows));
 
-  Matcher matcher(call, list_id, rows);
-  VIGIL_RETURN_IF_ERROR(matcher.Run(org, std::move(report.indicators)));
+  SystemLevels levels;
+  VIGIL_ASSIGN_OR_RETURN(std::vector<Json> systems, AllRecords(call, domain::kSystems, {}));
+  for (const Json& system : systems) levels.Add(system);
+  Matcher matcher(call, list_id, rows, std::move(report.indicators), levels,
+                  /*check_stored=*/false, options.now);
+  VIGIL_RETURN_IF_ERROR(matcher.MatchSubtree(org));
 
   VIGIL_ASSIGN_OR_RETURN(auto stored, call.tx.Get(domain::kIntelLists, list_id));
   Json list_view = domain::PublicView(domain::kIntelLists, *stored);
@@ -560,6 +616,107 @@ Result<http::Response> AttributeList(Call& call) {
 }
 
 }  // namespace
+
+Result<int64_t> RematchRecord(Call& call, const domain::ResourceSpec& spec, const Json& stored,
+                              const Json* before) {
+  const bool is_asset = &spec == &domain::kAssets;
+  if (!is_asset && &spec != &domain::kOrgs) return 0;
+  const char* field = is_asset ? "ips" : "public_ranges";
+  const char* placement = is_asset ? "org_id" : "parent_id";
+  if (before != nullptr && before->value(field, Json()) == stored.value(field, Json()) &&
+      before->value(placement, Json()) == stored.value(placement, Json())) {
+    return 0;  // nothing that matching reads has changed
+  }
+  auto values = stored.find(field);
+  if (values == stored.end() || !values->is_array() || values->empty()) return 0;
+
+  // The lists that cover the record: those imported for its organisation or one above it (the
+  // tree snapshot may not hold an organisation created by this request, but holds its parent).
+  std::vector<int64_t> orgs;
+  if (!is_asset) orgs.push_back(IntField(stored, "id").value_or(0));
+  if (std::optional<int64_t> up = IntField(stored, placement)) {
+    orgs.push_back(*up);
+    for (int64_t a : call.access->tree().Chain(*up)) orgs.push_back(a);
+  }
+  VIGIL_ASSIGN_OR_RETURN(std::vector<Json> lists, AllRecords(call, domain::kIntelLists, orgs));
+  if (lists.empty()) return 0;
+
+  std::vector<IpAddress> addresses;                    // looked up: entries containing them
+  std::vector<std::pair<IpAddress, IpAddress>> spans;  // looked up: entries starting inside
+  for (const Json& text : *values) {
+    if (!text.is_string()) continue;
+    if (is_asset) {
+      if (auto ip = ParseIp(text.get<std::string>()); ip.ok()) addresses.push_back(*ip);
+    } else if (auto cidr = ParseCidr(text.get<std::string>()); cidr.ok()) {
+      addresses.push_back(cidr->base);
+      spans.emplace_back(cidr->base, LastAddress(*cidr));
+    }
+  }
+
+  SystemLevels levels;
+  bool levels_loaded = false;
+  auto load_levels = [&]() -> Status {
+    if (is_asset) {
+      if (auto ids = stored.find("system_ids"); ids != stored.end() && ids->is_array()) {
+        for (const Json& id : *ids) {
+          if (!id.is_number_integer()) continue;
+          VIGIL_ASSIGN_OR_RETURN(auto system, call.tx.Get(domain::kSystems, id.get<int64_t>()));
+          if (system) levels.Add(*system);
+        }
+      }
+      return Status::Ok();
+    }
+    for (const char* f : {"owner_org_id", "operator_org_id"}) {
+      store::ListQuery q;
+      q.equals = {{f, IntField(stored, "id").value_or(0)}};
+      q.limit = kAllRows;
+      q.count_total = false;
+      VIGIL_ASSIGN_OR_RETURN(store::ListPage page, call.tx.List(domain::kSystems, q));
+      for (const Json& system : page.items) levels.Add(system);
+    }
+    return Status::Ok();
+  };
+
+  const int64_t now = UnixNow();
+  int64_t created = 0;
+  for (const Json& list : lists) {
+    const int64_t list_id = IntField(list, "id").value_or(0);
+    // Only the entries that can match this record, in the list's order (which decides between
+    // equal spans), so the cost does not grow with the size of the list.
+    std::map<int64_t, IndicatorRow> found;
+    auto keep = [&found](std::vector<IndicatorRow> rows) {
+      for (IndicatorRow& row : rows) found.emplace(row.seq, std::move(row));
+    };
+    for (const IpAddress& ip : addresses) {
+      VIGIL_ASSIGN_OR_RETURN(std::vector<IndicatorRow> rows,
+                             call.tx.IndicatorsContaining(list_id, ip));
+      keep(std::move(rows));
+    }
+    for (const auto& [first, last] : spans) {
+      VIGIL_ASSIGN_OR_RETURN(std::vector<IndicatorRow> rows,
+                             call.tx.IndicatorsStartingIn(list_id, first, last));
+      keep(std::move(rows));
+    }
+    if (found.empty()) continue;
+    if (!levels_loaded) {
+      VIGIL_RETURN_IF_ERROR(load_levels());
+      levels_loaded = true;
+    }
+    const std::string source = list.value("name", "");
+    std::vector<IndicatorRow> rows;
+    std::vector<intel::Indicator> indicators;
+    for (auto& [seq, row] : found) {
+      std::optional<intel::Indicator> in = FromRow(row, source);
+      if (!in) continue;
+      rows.push_back(std::move(row));
+      indicators.push_back(std::move(*in));
+    }
+    Matcher matcher(call, list_id, rows, std::move(indicators), levels, /*check_stored=*/true, now);
+    VIGIL_RETURN_IF_ERROR(is_asset ? matcher.MatchAsset(stored) : matcher.MatchRanges(stored));
+    created += matcher.created();
+  }
+  return created;
+}
 
 void AddIntelRoutes(Router& router) {
   const std::string lists = "/api/v1/intel/lists";

@@ -273,8 +273,11 @@ Result<Json> CreateRecord(Call& call, const ResourceSpec& spec, Json record,
   VIGIL_ASSIGN_OR_RETURN(auto stored, call.tx.Get(spec, id));
   std::optional<int64_t> org =
       &spec == &domain::kOrgs ? std::optional<int64_t>(id) : IntField(*stored, spec.scope_field);
-  VIGIL_RETURN_IF_ERROR(
-      RecordAudit(call, action, spec.name, id, org, nullptr, domain::PublicView(spec, *stored)));
+  // A new asset or public range on a stored indicator list: its findings, in this transaction.
+  VIGIL_ASSIGN_OR_RETURN(int64_t findings, RematchRecord(call, spec, *stored, nullptr));
+  Json after = domain::PublicView(spec, *stored);
+  if (findings > 0) after["findings"] = findings;
+  VIGIL_RETURN_IF_ERROR(RecordAudit(call, action, spec.name, id, org, nullptr, after));
   return *stored;
 }
 
@@ -302,9 +305,11 @@ Result<Json> UpdateRecord(Call& call, const ResourceSpec& spec, int64_t id, Json
   VIGIL_ASSIGN_OR_RETURN(auto stored, call.tx.Get(spec, id));
   std::optional<int64_t> org =
       &spec == &domain::kOrgs ? std::optional<int64_t>(id) : IntField(*stored, spec.scope_field);
-  VIGIL_RETURN_IF_ERROR(RecordAudit(call, action, spec.name, id, org,
-                                    domain::PublicView(spec, existing),
-                                    domain::PublicView(spec, *stored)));
+  VIGIL_ASSIGN_OR_RETURN(int64_t findings, RematchRecord(call, spec, *stored, &existing));
+  Json after = domain::PublicView(spec, *stored);
+  if (findings > 0) after["findings"] = findings;
+  VIGIL_RETURN_IF_ERROR(
+      RecordAudit(call, action, spec.name, id, org, domain::PublicView(spec, existing), after));
   return *stored;
 }
 

@@ -189,6 +189,34 @@ CREATE INDEX findings_org ON findings(org_id, status);
 CREATE INDEX findings_list ON findings(list_id);
 CREATE INDEX findings_asset ON findings(asset_id);
 )sql"},
+    // The address span of each address entry (ip, cidr, range) of an indicator list, so that a
+    // new or changed asset or public range is matched against the stored lists by key lookups
+    // instead of loading whole lists. first_addr/last_addr: IPv4 as an INTEGER, IPv6 as a 16-byte
+    // BLOB (SQLite's order is then address order); seq: the entry's rowid in intel_indicators. A
+    // table of
+    // its own rather than an index on intel_indicators: an import writes it in key order. No
+    // foreign key (a check per row would cost an import 1 s per million entries): the trigger
+    // deletes a list's spans with the list, and only InsertIndicators writes them.
+    {3, "indicator address spans", R"sql(
+CREATE TABLE intel_addresses (
+  list_id INTEGER NOT NULL,
+  is_range INTEGER NOT NULL,
+  first_addr BLOB NOT NULL,
+  last_addr BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (list_id, is_range, first_addr, seq)
+) WITHOUT ROWID;
+CREATE TRIGGER intel_lists_delete_addresses AFTER DELETE ON intel_lists BEGIN
+  DELETE FROM intel_addresses WHERE list_id = OLD.id;
+END;
+INSERT INTO intel_addresses (list_id, is_range, first_addr, last_addr, seq)
+SELECT list_id, kind = 'range', first_addr, last_addr, seq FROM (
+  SELECT list_id, kind, vigil_ip_bound(value, kind, 0) AS first_addr,
+         vigil_ip_bound(value, kind, 1) AS last_addr, rowid AS seq
+    FROM intel_indicators WHERE kind IN ('ip', 'cidr', 'range'))
+ WHERE first_addr IS NOT NULL AND last_addr IS NOT NULL
+ ORDER BY 1, 2, 3, 5;
+)sql"},
 };
 
 }  // namespace

@@ -2,9 +2,12 @@
 // per connection, SQL generated from the ResourceSpecs.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/text.h"
@@ -39,6 +42,72 @@ void FoldFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_text(ctx, folded.data(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
 }
 
+// An address as stored in intel_addresses.first_addr/last_addr: IPv4 as an INTEGER (the 32-bit
+// value), IPv6 as a 16-byte BLOB. SQLite orders every INTEGER before every BLOB and BLOBs by
+// memcmp, so column order is IpAddress order (IPv4 first), and IPv4 keys compare as integers.
+int64_t V4Value(const IpAddress& ip) {
+  return (int64_t{ip.bytes[0]} << 24) | (int64_t{ip.bytes[1]} << 16) | (int64_t{ip.bytes[2]} << 8) |
+         int64_t{ip.bytes[3]};
+}
+
+int BindAddress(sqlite3_stmt* stmt, int index, const IpAddress& ip) {
+  if (!ip.v6) return sqlite3_bind_int64(stmt, index, V4Value(ip));
+  return sqlite3_bind_blob(stmt, index, ip.bytes.data(), 16, SQLITE_TRANSIENT);
+}
+
+// The first and last address of a stored address entry ("ip", "cidr" or "range", as written and
+// accepted by intel::ParseIndicator), or nullopt for other kinds.
+std::optional<std::pair<IpAddress, IpAddress>> EntrySpan(std::string_view value,
+                                                         std::string_view kind) {
+  value = Trim(value);
+  if (kind == "ip") {
+    auto ip = ParseIp(value);
+    if (!ip.ok()) return std::nullopt;
+    return std::pair(*ip, *ip);
+  }
+  if (kind == "cidr") {
+    auto cidr = ParseCidr(value);
+    if (!cidr.ok()) return std::nullopt;
+    return std::pair(cidr->base, LastAddress(*cidr));
+  }
+  if (kind == "range") {
+    const size_t dash = value.find('-');
+    if (dash == std::string_view::npos) return std::nullopt;
+    auto first = ParseIp(Trim(value.substr(0, dash)));
+    auto last = ParseIp(Trim(value.substr(dash + 1)));
+    if (!first.ok() || !last.ok()) return std::nullopt;
+    return std::pair(*first, *last);
+  }
+  return std::nullopt;
+}
+
+// vigil_ip_bound(value, kind, which): the first (which = 0) or last (1) address of
+// an indicator entry as BindAddress stores it; NULL when it is not an address entry. For migration
+// 3, which fills intel_addresses from the entries stored before it; new entries go through
+// InsertIndicators.
+void IpBoundFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const unsigned char* value = sqlite3_value_text(argv[0]);
+  const unsigned char* kind = sqlite3_value_text(argv[1]);
+  if (value == nullptr || kind == nullptr) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  auto span = EntrySpan(std::string_view(reinterpret_cast<const char*>(value),
+                                         static_cast<size_t>(sqlite3_value_bytes(argv[0]))),
+                        std::string_view(reinterpret_cast<const char*>(kind),
+                                         static_cast<size_t>(sqlite3_value_bytes(argv[1]))));
+  if (!span) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  const IpAddress& ip = sqlite3_value_int(argv[2]) != 0 ? span->second : span->first;
+  if (ip.v6) {
+    sqlite3_result_blob(ctx, ip.bytes.data(), 16, SQLITE_TRANSIENT);
+  } else {
+    sqlite3_result_int64(ctx, V4Value(ip));
+  }
+}
+
 // One connection and its statement cache. Used by one transaction at a time.
 class Connection {
  public:
@@ -55,6 +124,8 @@ class Connection {
     sqlite3_busy_timeout(db, 10000);
     sqlite3_create_function(db, "vigil_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
                             FoldFunction, nullptr, nullptr);
+    sqlite3_create_function(db, "vigil_ip_bound", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                            IpBoundFunction, nullptr, nullptr);
     VIGIL_RETURN_IF_ERROR(
         conn->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
                    "PRAGMA cache_size=-8192;"));  // 8 MiB of pages per connection
@@ -216,6 +287,10 @@ class SqliteTransaction final : public Transaction {
   Result<std::vector<OrgNode>> OrgNodes() override;
   Status InsertIndicators(int64_t list_id, const std::vector<IndicatorRow>& rows) override;
   Result<std::vector<IndicatorRow>> ListIndicators(int64_t list_id) override;
+  Result<std::vector<IndicatorRow>> IndicatorsContaining(int64_t list_id,
+                                                         const IpAddress& ip) override;
+  Result<std::vector<IndicatorRow>> IndicatorsStartingIn(int64_t list_id, const IpAddress& first,
+                                                         const IpAddress& last) override;
   Status Commit() override {
     VIGIL_RETURN_IF_ERROR(conn_->Exec("COMMIT"));
     committed_ = true;
@@ -560,6 +635,15 @@ Status SqliteTransaction::InsertIndicators(int64_t list_id, const std::vector<In
   auto number = [&](int index, int64_t v) {
     return v == 0 ? sqlite3_bind_null(stmt, index) : sqlite3_bind_int64(stmt, index, v);
   };
+  // The address entries' spans, written to intel_addresses afterwards in key order: appending to
+  // its B-tree instead of inserting a million random keys keeps the import's cost (see
+  // docs/PERFORMANCE.md, "Matching register changes").
+  struct Address {
+    bool range;
+    IpAddress first, last;
+    int64_t seq;
+  };
+  std::vector<Address> addresses;
   for (const IndicatorRow& row : rows) {
     sqlite3_reset(stmt);
     int rc = sqlite3_bind_int64(stmt, 1, list_id);
@@ -576,19 +660,51 @@ Status SqliteTransaction::InsertIndicators(int64_t list_id, const std::vector<In
     if (rc != SQLITE_OK) return Internal("database: cannot bind parameter");
     rc = sqlite3_step(stmt);
     if (rc != SQLITE_DONE) return StepError(conn_->db(), rc, domain::kIntelLists);
+    if (auto span = EntrySpan(row.value, row.kind)) {
+      addresses.push_back(
+          {row.kind == "range", span->first, span->second, sqlite3_last_insert_rowid(conn_->db())});
+    }
   }
   // The bound texts belong to `rows`: leave nothing pointing at them in the cached statement.
   sqlite3_reset(stmt);
   sqlite3_clear_bindings(stmt);
+
+  std::sort(addresses.begin(), addresses.end(), [](const Address& a, const Address& b) {
+    return std::tie(a.range, a.first, a.seq) < std::tie(b.range, b.first, b.seq);
+  });
+  VIGIL_ASSIGN_OR_RETURN(
+      sqlite3_stmt * add,
+      conn_->Prepare("INSERT INTO intel_addresses (list_id, is_range, first_addr, last_addr, seq) "
+                     "VALUES (?, ?, ?, ?, ?)"));
+  for (const Address& a : addresses) {
+    sqlite3_reset(add);
+    int rc = sqlite3_bind_int64(add, 1, list_id);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int(add, 2, a.range ? 1 : 0);
+    if (rc == SQLITE_OK) rc = BindAddress(add, 3, a.first);
+    if (rc == SQLITE_OK) rc = BindAddress(add, 4, a.last);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(add, 5, a.seq);
+    if (rc != SQLITE_OK) return Internal("database: cannot bind parameter");
+    rc = sqlite3_step(add);
+    if (rc != SQLITE_DONE) return StepError(conn_->db(), rc, domain::kIntelLists);
+  }
+  sqlite3_reset(add);
+  sqlite3_clear_bindings(add);
   return Status::Ok();
 }
 
-Result<std::vector<IndicatorRow>> SqliteTransaction::ListIndicators(int64_t list_id) {
-  VIGIL_ASSIGN_OR_RETURN(
-      sqlite3_stmt * stmt,
-      conn_->Prepare("SELECT value, kind, first_seen, last_seen, expires, family, port, dest_ip, "
-                     "dest_port, isp FROM intel_indicators WHERE list_id = ? ORDER BY rowid"));
-  sqlite3_bind_int64(stmt, 1, list_id);
+// The columns ReadIndicators reads, in its order.
+constexpr const char* kIndicatorColumns =
+    "SELECT value, kind, first_seen, last_seen, expires, family, port, dest_ip, dest_port, isp, "
+    "rowid AS seq FROM intel_indicators ";
+// The same for address lookups: driven by intel_addresses `a` (CROSS JOIN keeps it the outer
+// loop), each entry then fetched by rowid.
+constexpr const char* kIndicatorColumnsByAddress =
+    "SELECT i.value, i.kind, i.first_seen, i.last_seen, i.expires, i.family, i.port, i.dest_ip, "
+    "i.dest_port, i.isp, a.seq AS seq FROM intel_addresses a CROSS JOIN intel_indicators i "
+    "ON i.rowid = a.seq ";
+
+// Steps `stmt` (selecting kIndicatorColumns) to the end.
+Result<std::vector<IndicatorRow>> ReadIndicators(sqlite3* db, sqlite3_stmt* stmt) {
   auto text = [&](int col) {
     const unsigned char* t = sqlite3_column_text(stmt, col);
     return t == nullptr ? std::string()
@@ -609,11 +725,65 @@ Result<std::vector<IndicatorRow>> SqliteTransaction::ListIndicators(int64_t list
     row.dest_ip = text(7);
     row.dest_port = sqlite3_column_int64(stmt, 8);
     row.isp = text(9);
+    row.seq = sqlite3_column_int64(stmt, 10);
     out.push_back(std::move(row));
   }
-  if (rc != SQLITE_DONE) return StepError(conn_->db(), rc, domain::kIntelLists);
+  if (rc != SQLITE_DONE) return StepError(db, rc, domain::kIntelLists);
   sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
   return out;
+}
+
+Status BindKey(sqlite3_stmt* stmt, int index, const IpAddress& ip) {
+  if (BindAddress(stmt, index, ip) != SQLITE_OK) return Internal("database: cannot bind parameter");
+  return Status::Ok();
+}
+
+Result<std::vector<IndicatorRow>> SqliteTransaction::ListIndicators(int64_t list_id) {
+  VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn_->Prepare(std::string(kIndicatorColumns) +
+                                                             "WHERE list_id = ? ORDER BY rowid"));
+  sqlite3_bind_int64(stmt, 1, list_id);
+  return ReadIndicators(conn_->db(), stmt);
+}
+
+Result<std::vector<IndicatorRow>> SqliteTransaction::IndicatorsContaining(int64_t list_id,
+                                                                          const IpAddress& ip) {
+  // A network containing `ip` starts at `ip` with its host bits cleared, so the single addresses
+  // and networks are found by probing the key (list_id, is_range, first_addr) at each prefix
+  // length; ranges start anywhere and are scanned (those of this list starting at or below ip).
+  const int bits = ip.v6 ? 128 : 32;
+  std::string sql = std::string(kIndicatorColumnsByAddress) +
+                    "WHERE a.list_id = ?1 AND a.is_range = 0 AND a.last_addr >= ?2 AND "
+                    "a.first_addr IN (";
+  for (int p = 0; p <= bits; ++p) sql += (p == 0 ? "?" : ", ?") + std::to_string(p + 4);
+  sql += ") UNION ALL " + std::string(kIndicatorColumnsByAddress) +
+         "WHERE a.list_id = ?1 AND a.is_range = 1 AND a.first_addr BETWEEN ?3 AND ?2 AND "
+         "a.last_addr >= ?2 ORDER BY seq";
+  VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn_->Prepare(sql));
+  sqlite3_bind_int64(stmt, 1, list_id);
+  VIGIL_RETURN_IF_ERROR(BindKey(stmt, 2, ip));
+  VIGIL_RETURN_IF_ERROR(BindKey(stmt, 3, IpAddress{ip.v6, {}}));
+  for (int p = 0; p <= bits; ++p) {
+    IpAddress network = ip;
+    for (int bit = p; bit < bits; ++bit) {
+      network.bytes[static_cast<size_t>(bit / 8)] &= static_cast<uint8_t>(~(0x80 >> (bit % 8)));
+    }
+    VIGIL_RETURN_IF_ERROR(BindKey(stmt, p + 4, network));
+  }
+  return ReadIndicators(conn_->db(), stmt);
+}
+
+Result<std::vector<IndicatorRow>> SqliteTransaction::IndicatorsStartingIn(int64_t list_id,
+                                                                          const IpAddress& first,
+                                                                          const IpAddress& last) {
+  VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                         conn_->Prepare(std::string(kIndicatorColumnsByAddress) +
+                                        "WHERE a.list_id = ?1 AND a.is_range IN (0, 1) AND "
+                                        "a.first_addr BETWEEN ?2 AND ?3 ORDER BY seq"));
+  sqlite3_bind_int64(stmt, 1, list_id);
+  VIGIL_RETURN_IF_ERROR(BindKey(stmt, 2, first));
+  VIGIL_RETURN_IF_ERROR(BindKey(stmt, 3, last));
+  return ReadIndicators(conn_->db(), stmt);
 }
 
 }  // namespace

@@ -282,5 +282,130 @@ TEST_F(SqliteStoreTest, IndicatorListsBulkInsertSortAndCascade) {
   EXPECT_EQ(tx->List(domain::kFindings, q)->items.size(), 0u);
 }
 
+std::vector<std::string> Values(const Result<std::vector<IndicatorRow>>& rows) {
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  std::vector<std::string> out;
+  if (!rows.ok()) return out;
+  int64_t last_seq = 0;
+  for (const IndicatorRow& row : *rows) {
+    EXPECT_GT(row.seq, last_seq) << "insertion order";
+    last_seq = row.seq;
+    out.push_back(row.value);
+  }
+  return out;
+}
+
+IpAddress Ip(const char* text) { return *ParseIp(text); }
+
+TEST_F(SqliteStoreTest, IndicatorAddressLookups) {
+  auto tx = Tx();
+  int64_t org = AddOrg(*tx, "Sở Y tế");
+  auto list_of = [&](const std::vector<std::string>& values,
+                     const std::vector<std::string>& kinds) {
+    auto list = tx->Insert(domain::kIntelLists, {{"name", "feed"},
+                                                 {"format", "plain"},
+                                                 {"org_id", org},
+                                                 {"entries", values.size()},
+                                                 {"rejected", 0},
+                                                 {"expired", 0}});
+    EXPECT_TRUE(list.ok()) << list.status().ToString();
+    std::vector<IndicatorRow> rows;
+    for (size_t i = 0; i < values.size(); ++i)
+      rows.push_back({.value = values[i], .kind = kinds[i]});
+    EXPECT_TRUE(tx->InsertIndicators(*list, rows).ok());
+    return *list;
+  };
+  int64_t list = list_of(
+      {"198.51.100.0/24", "203.0.113.5", "evil.example", "198.51.100.7", "10.0.0.0/8",
+       "192.0.2.10 - 192.0.2.20", "2001:db8::/32", "2001:db8::5", "0.0.0.0/0", "203.0.113.6"},
+      {"cidr", "ip", "domain", "ip", "cidr", "range", "cidr", "ip", "cidr", "ip"});
+  int64_t other = list_of({"198.51.100.7"}, {"ip"});
+
+  using V = std::vector<std::string>;
+  EXPECT_EQ(Values(tx->IndicatorsContaining(list, Ip("198.51.100.7"))),
+            (V{"198.51.100.0/24", "198.51.100.7", "0.0.0.0/0"}));
+  EXPECT_EQ(Values(tx->IndicatorsContaining(list, Ip("203.0.113.5"))),
+            (V{"203.0.113.5", "0.0.0.0/0"}));
+  EXPECT_EQ(Values(tx->IndicatorsContaining(list, Ip("10.200.3.4"))),
+            (V{"10.0.0.0/8", "0.0.0.0/0"}));
+  EXPECT_EQ(Values(tx->IndicatorsContaining(list, Ip("192.0.2.20"))),
+            (V{"192.0.2.10 - 192.0.2.20", "0.0.0.0/0"}));
+  EXPECT_EQ(Values(tx->IndicatorsContaining(list, Ip("192.0.2.21"))), (V{"0.0.0.0/0"}));
+  EXPECT_EQ(Values(tx->IndicatorsContaining(list, Ip("2001:db8::5"))),
+            (V{"2001:db8::/32", "2001:db8::5"}));
+  EXPECT_EQ(Values(tx->IndicatorsContaining(list, Ip("2001:db9::5"))), V{});
+  EXPECT_EQ(Values(tx->IndicatorsContaining(other, Ip("198.51.100.7"))), V{"198.51.100.7"});
+
+  EXPECT_EQ(Values(tx->IndicatorsStartingIn(list, Ip("203.0.113.0"), Ip("203.0.113.255"))),
+            (V{"203.0.113.5", "203.0.113.6"}));
+  EXPECT_EQ(Values(tx->IndicatorsStartingIn(list, Ip("192.0.2.0"), Ip("198.51.100.0"))),
+            (V{"198.51.100.0/24", "192.0.2.10 - 192.0.2.20"}));
+  EXPECT_EQ(Values(tx->IndicatorsStartingIn(list, Ip("2001:db8::"), Ip("2001:db8::ffff"))),
+            (V{"2001:db8::/32", "2001:db8::5"}));
+  EXPECT_EQ(Values(tx->IndicatorsStartingIn(list, Ip("0.0.0.0"), Ip("255.255.255.255"))).size(),
+            7u);  // every IPv4 entry, no domain, no IPv6
+
+  // Deleting a list deletes its spans.
+  ASSERT_TRUE(tx->Delete(domain::kIntelLists, list).ok());
+  ASSERT_TRUE(tx->Commit().ok());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "vigil.db").c_str(), &db), SQLITE_OK);
+  auto count = [&](int64_t id) {
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM intel_addresses WHERE list_id = ?", -1,
+                                 &stmt, nullptr),
+              SQLITE_OK);
+    sqlite3_bind_int64(stmt, 1, id);
+    int64_t n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+    sqlite3_finalize(stmt);
+    return n;
+  };
+  EXPECT_EQ(count(list), 0);
+  EXPECT_EQ(count(other), 1);
+  sqlite3_close(db);
+}
+
+// A database written before migration 3 gets the address spans of its stored entries.
+TEST_F(SqliteStoreTest, MigrationThreeFillsAddressSpansOfStoredLists) {
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "vigil.db").c_str(), &db), SQLITE_OK);
+  // Version 2 as it was released: migrations 1 and 2 only (vigil_fold as the store defines it is
+  // not needed for these rows: plain ASCII).
+  sqlite3_create_function(
+      db, "vigil_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+      [](sqlite3_context* ctx, int, sqlite3_value** argv) { sqlite3_result_value(ctx, argv[0]); },
+      nullptr, nullptr);
+  std::string sql =
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT "
+      "NOT NULL);";
+  for (const Migration& m : SqliteMigrations()) {
+    if (m.version > 2) break;
+    sql += std::string(m.sql) + "INSERT INTO schema_migrations VALUES (" +
+           std::to_string(m.version) + ", 'x', 'now');";
+  }
+  sql +=
+      "INSERT INTO orgs (name, kind, created_at, updated_at) VALUES ('A', 'unit', 'now', 'now');"
+      "INSERT INTO intel_lists (name, format, org_id, entries, rejected, expired, created_at) "
+      "VALUES ('old', 'plain', 1, 3, 0, 0, 'now');"
+      "INSERT INTO intel_indicators (list_id, value, kind) VALUES (1, '198.51.100.0/24', 'cidr'),"
+      " (1, 'evil.example', 'domain'), (1, '203.0.113.5', 'ip');";
+  char* err = nullptr;
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
+  sqlite3_close(db);
+
+  auto s = OpenSqliteStore(dir_ / "vigil.db");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  store_ = std::move(s).value();
+  EXPECT_EQ(store_->SchemaVersion(), static_cast<int>(SqliteMigrations().size()));
+  auto tx = Tx(TxMode::kRead);
+  EXPECT_EQ(Values(tx->IndicatorsContaining(1, Ip("198.51.100.9"))),
+            std::vector<std::string>{"198.51.100.0/24"});
+  EXPECT_EQ(Values(tx->IndicatorsStartingIn(1, Ip("203.0.113.0"), Ip("203.0.113.7"))),
+            std::vector<std::string>{"203.0.113.5"});
+}
+
 }  // namespace
 }  // namespace vigil::store

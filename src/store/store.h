@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/ip.h"
 #include "core/status.h"
 #include "domain/resource.h"
 
@@ -67,6 +68,7 @@ struct IndicatorRow {
   std::string dest_ip;
   int64_t dest_port = 0;
   std::string isp;
+  int64_t seq = 0;  // the entry's position in its list (increasing in insertion order); set on read
 };
 
 enum class TxMode { kRead, kWrite };
@@ -105,6 +107,16 @@ class Transaction {
   virtual Status InsertIndicators(int64_t list_id, const std::vector<IndicatorRow>& rows) = 0;
   // The entries of list `list_id`, in the order they were inserted.
   virtual Result<std::vector<IndicatorRow>> ListIndicators(int64_t list_id) = 0;
+  // Address entries (ip, cidr, range) of list `list_id` that contain `ip`, in insertion order.
+  // Indexed: a few dozen index probes whatever the size of the list (ranges, rare in lists, are
+  // found by an index scan over the ranges of the list that start at or below `ip`).
+  virtual Result<std::vector<IndicatorRow>> IndicatorsContaining(int64_t list_id,
+                                                                 const IpAddress& ip) = 0;
+  // Address entries of list `list_id` whose first address lies in [first, last] (same family),
+  // in insertion order. Indexed: one range scan per kind.
+  virtual Result<std::vector<IndicatorRow>> IndicatorsStartingIn(int64_t list_id,
+                                                                 const IpAddress& first,
+                                                                 const IpAddress& last) = 0;
 
   virtual Status Commit() = 0;
 };
