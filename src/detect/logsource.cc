@@ -170,13 +170,26 @@ MaybeProblem LogsourceMap::Parse(std::string_view yaml, LogsourceMap* out) {
       indices.push_back(static_cast<size_t>(it - out->when_fields_.begin()));
       if (it == out->when_fields_.end()) out->when_fields_.push_back(field);
     }
-    bool keyed = false;
+    // Index by channel, or by channel and event id when the entry tests both.
+    const std::vector<std::string>* channels = nullptr;
+    const std::vector<std::string>* ids = nullptr;
     for (const auto& [field, values] : entry.when) {
-      if (field != "Channel") continue;
-      for (const std::string& v : values) out->by_channel_[AsciiLower(v)].push_back(index);
-      keyed = true;
+      if (field == "Channel") channels = &values;
+      if (field == "EventID") ids = &values;
     }
-    if (!keyed) out->other_.push_back(index);
+    if (channels == nullptr) {
+      out->other_.push_back(index);
+    } else {
+      for (const std::string& channel : *channels) {
+        if (ids == nullptr) {
+          out->by_channel_[AsciiLower(channel)].push_back(index);
+          continue;
+        }
+        for (const std::string& id : *ids) {
+          out->by_channel_[AsciiLower(channel) + '\x1f' + id].push_back(index);
+        }
+      }
+    }
     out->entries_.push_back(std::move(entry));
   }
   return std::nullopt;
@@ -225,10 +238,20 @@ void LogsourceMap::Classify(const Event& event, std::vector<const LogsourceEntry
       thread_local std::string lower;
       lower.assign(c->value);
       for (char& ch : lower) ch = Fold(ch);
-      auto it = by_channel_.find(lower);
-      if (it != by_channel_.end()) {
+      auto check = [&](const std::string& key) {
+        auto it = by_channel_.find(key);
+        if (it == by_channel_.end()) return;
         for (size_t i : it->second) {
           if (Satisfies(values, i)) out->push_back(&entries_[i]);
+        }
+      };
+      check(lower);
+      auto id = std::find(when_fields_.begin(), when_fields_.end(), "EventID");
+      if (id != when_fields_.end()) {
+        if (const Event::Field* e = values[static_cast<size_t>(id - when_fields_.begin())]) {
+          lower += '\x1f';
+          lower.append(e->value);
+          check(lower);
         }
       }
     }

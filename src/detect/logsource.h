@@ -50,6 +50,7 @@ class LogsourceMap {
   std::vector<std::string> when_fields_;           // distinct field names `when` tests
   std::vector<std::vector<size_t>> when_indices_;  // per entry: when_fields_ index per test
   // Entries keyed by their required Channel (the usual case), and the rest.
+  // Entries by lower-case channel, or channel + '\x1f' + event id when they test both.
   std::unordered_map<std::string, std::vector<size_t>> by_channel_;
   std::vector<size_t> other_;
 };

@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <optional>
@@ -15,6 +16,11 @@
 namespace vigil::detect {
 
 // ---- FieldTable and EventView ----
+
+FieldTable::FieldTable() {
+  static std::atomic<uint64_t> next{1};
+  serial_ = next++;
+}
 
 uint32_t FieldTable::Intern(std::string_view name) {
   auto it = ids_.find(name);
@@ -37,11 +43,31 @@ void EventView::Reset(const Event& event, const FieldTable& table) {
   if (spans_.size() < table.size()) spans_.resize(table.size(), {0, 0});
   all_.clear();
   std::span<const Event::Field> fields = event.fields();
-  thread_local std::vector<int64_t> ids;
+  std::vector<int64_t>& ids = ids_;
   ids.clear();
-  for (const Event::Field& f : fields) {
+  // Events of one stream repeat their field names in the same order: remember the last
+  // event's names and ids and reuse an id while the name at that position is the same.
+  if (cached_table_ != table.serial() || cached_size_ != table.size()) {
+    cached_names_.clear();
+    cached_ids_.clear();
+    cached_table_ = table.serial();
+    cached_size_ = table.size();
+  }
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const Event::Field& f = fields[i];
     all_.push_back({f.value, f.kind});
-    int64_t id = table.Find(f.name);
+    int64_t id;
+    if (i < cached_names_.size() && cached_names_[i] == f.name) {
+      id = cached_ids_[i];
+    } else {
+      id = table.Find(f.name);
+      if (i >= cached_names_.size()) {
+        cached_names_.resize(i + 1);
+        cached_ids_.resize(i + 1);
+      }
+      cached_names_[i].assign(f.name);
+      cached_ids_[i] = id;
+    }
     ids.push_back(id);
     if (id < 0) continue;
     auto& span = spans_[static_cast<size_t>(id)];
@@ -433,7 +459,7 @@ class StringMatcher final : public ItemMatcher {
       for (const Pattern& p : g) {
         std::string literal = p.Literal();
         if (literal.empty()) return false;
-        dst->push_back({field_, std::move(literal)});
+        dst->push_back({field_, std::move(literal), p.kind == Pattern::Kind::kExact});
       }
       return true;
     };
@@ -483,7 +509,7 @@ class KeywordMatcher final : public ItemMatcher {
       for (const Pattern& p : g) {
         std::string literal = p.Literal();
         if (literal.empty()) return false;
-        group.push_back({Anchor::kAnyField, std::move(literal)});
+        group.push_back({Anchor::kAnyField, std::move(literal), false});
       }
       if (all_) {  // one group must match anyway: keep the best
         if (chosen.empty() || BetterAnchors(group, chosen)) chosen = std::move(group);
@@ -529,6 +555,71 @@ class NeverMatcher final : public ItemMatcher {
   bool Match(const EventView&) const override { return false; }
 };
 
+// A literal every match of `regex` contains, lower-cased (the prefilter is case-insensitive),
+// or "" when none of at least 3 bytes is certain. Conservative: only text outside groups and
+// classes counts, a character made optional by ?, * or {0 is dropped, and an alternation at
+// the top level needs a literal in every branch (the shortest branch literal is returned).
+std::string RegexLiteral(std::string_view regex) {
+  std::vector<std::string> branches(1);
+  std::vector<std::string> best(1);
+  std::string run;
+  int depth = 0;
+  auto close_run = [&] {
+    if (run.size() > best.back().size()) best.back() = run;
+    run.clear();
+  };
+  for (size_t i = 0; i < regex.size(); ++i) {
+    char c = regex[i];
+    if (depth > 0) {  // skip groups and classes, tracking nesting
+      if (c == '\\') {
+        ++i;
+      } else if (c == '(' || c == '[') {
+        ++depth;
+      } else if (c == ')' || c == ']') {
+        --depth;
+      }
+      continue;
+    }
+    std::optional<char> literal;
+    if (c == '\\' && i + 1 < regex.size()) {
+      char e = regex[++i];
+      if (!std::isalnum(static_cast<unsigned char>(e))) literal = e;  // \. \\ \/ ...
+    } else if (c == '(' || c == '[') {
+      close_run();
+      depth = 1;
+      continue;
+    } else if (c == '|') {
+      close_run();
+      best.emplace_back();
+      continue;
+    } else if (std::string_view("^$.*+?{}").find(c) == std::string_view::npos) {
+      literal = c;
+    }
+    if (!literal) {
+      close_run();
+      continue;
+    }
+    const char next = i + 1 < regex.size() ? regex[i + 1] : '\0';
+    const bool optional =
+        next == '?' || next == '*' || (next == '{' && i + 2 < regex.size() && regex[i + 2] == '0');
+    if (optional) {
+      close_run();
+      continue;
+    }
+    char lower = *literal;
+    if (lower >= 'A' && lower <= 'Z') lower = static_cast<char>(lower - 'A' + 'a');
+    run.push_back(lower);
+    if (next == '+' || next == '{') close_run();  // repeated: the run cannot continue past it
+  }
+  if (depth != 0) return "";
+  close_run();
+  std::string shortest = best[0];
+  for (const std::string& b : best) {
+    if (b.size() < shortest.size()) shortest = b;
+  }
+  return shortest.size() >= 3 ? shortest : "";
+}
+
 class RegexMatcher final : public ItemMatcher {
  public:
   RegexMatcher(uint32_t field, std::vector<std::unique_ptr<RE2>> regexes, bool all)
@@ -545,6 +636,25 @@ class RegexMatcher final : public ItemMatcher {
     if (values.empty()) return false;
     if (all_) return std::all_of(regexes_.begin(), regexes_.end(), found);
     return std::any_of(regexes_.begin(), regexes_.end(), found);
+  }
+
+  bool Anchors(std::vector<Anchor>* out) const override {
+    std::vector<Anchor> chosen;
+    for (const auto& re : regexes_) {
+      std::string literal = RegexLiteral(re->pattern());
+      if (literal.empty()) {
+        if (all_) continue;  // another regex of the `all` may anchor
+        return false;
+      }
+      std::vector<Anchor> one{{field_, std::move(literal), false}};
+      if (!all_) {
+        chosen.insert(chosen.end(), one.begin(), one.end());
+      } else if (chosen.empty() || BetterAnchors(one, chosen)) {
+        chosen = std::move(one);
+      }
+    }
+    out->insert(out->end(), chosen.begin(), chosen.end());
+    return !chosen.empty();
   }
 
  private:
@@ -729,13 +839,21 @@ class FieldRefMatcher final : public ItemMatcher {
 }  // namespace
 
 bool BetterAnchors(const std::vector<Anchor>& a, const std::vector<Anchor>& b) {
-  auto shortest = [](const std::vector<Anchor>& v) {
+  // Worth of the weakest literal: its length, more for a whole-value match (EventID: 4688 is
+  // rare even though short), nothing for values most events carry.
+  auto worth = [](const std::vector<Anchor>& v) {
     size_t n = SIZE_MAX;
-    for (const Anchor& x : v) n = std::min(n, x.literal.size());
-    return n;
+    for (const Anchor& x : v) {
+      size_t w = x.literal.size() + (x.exact ? 6 : 0);
+      if (x.literal == "true" || x.literal == "false" || x.literal == "-" || x.literal.size() < 2) {
+        w = 1;
+      }
+      n = std::min(n, w);
+    }
+    return std::min<size_t>(n, 12);
   };
-  const size_t sa = std::min<size_t>(shortest(a), 8), sb = std::min<size_t>(shortest(b), 8);
-  if (sa != sb) return sa > sb;
+  const size_t wa = worth(a), wb = worth(b);
+  if (wa != wb) return wa > wb;
   return a.size() < b.size();
 }
 

@@ -26,6 +26,9 @@ namespace vigil::detect {
 // Field names used by the loaded rules, interned to dense ids.
 class FieldTable {
  public:
+  FieldTable();
+  // Distinguishes tables for caches keyed by table (addresses can be reused).
+  uint64_t serial() const { return serial_; }
   uint32_t Intern(std::string_view name);
   // The id of `name`, or -1.
   int64_t Find(std::string_view name) const;
@@ -39,6 +42,7 @@ class FieldTable {
   };
   std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> ids_;
   std::vector<std::string> names_;
+  uint64_t serial_;
 };
 
 // One event seen through a FieldTable: the values of each rule field, with lower-case copies
@@ -68,6 +72,11 @@ class EventView {
   std::vector<Value> by_field_;                       // values grouped by field id
   std::vector<std::pair<uint32_t, uint32_t>> spans_;  // field id -> [begin, end) in by_field_
   std::vector<uint32_t> touched_;
+  std::vector<int64_t> ids_;
+  uint64_t cached_table_ = 0;  // FieldTable::serial() and size the cache below belongs to
+  size_t cached_size_ = 0;
+  std::vector<std::string> cached_names_;  // the previous event's field names, by position
+  std::vector<int64_t> cached_ids_;
 };
 
 struct CompileOptions {
@@ -80,6 +89,7 @@ struct Anchor {
   static constexpr uint32_t kAnyField = UINT32_MAX;  // keywords: any value of the event
   uint32_t field;
   std::string literal;  // lower case, never empty
+  bool exact = false;   // the whole value (not just a part) equals the literal
 };
 
 class ItemMatcher {
@@ -91,8 +101,8 @@ class ItemMatcher {
   virtual bool Anchors(std::vector<Anchor>* /*out*/) const { return false; }
 };
 
-// Of two anchor sets for the same thing, the one that prefilters better: longer shortest
-// literal first, then fewer literals.
+// Of two anchor sets for the same thing, the one that prefilters better: the better weakest
+// literal (longer, whole-value, not a common word such as "true"), then fewer literals.
 bool BetterAnchors(const std::vector<Anchor>& a, const std::vector<Anchor>& b);
 
 // Compiles `item`; field names go into `fields`. Warnings (for example an unconfigured

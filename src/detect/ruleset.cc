@@ -86,49 +86,70 @@ bool EvaluateCondition(const Condition& c, const std::vector<CompiledSearch>& se
   return false;
 }
 
-// Literals one of which every event satisfying `c` contains; false when there are none.
-bool ConditionAnchors(const Condition& c, const std::vector<CompiledSearch>& searches,
-                      std::vector<Anchor>* out) {
+// What the prefilter knows of a condition: clauses that must all hold, each a set of literals
+// one of which occurs (conjunctive normal form over "literal occurs in field"). Empty: nothing
+// is certain. At most kMaxClauses clauses are kept, the best ones.
+using Clause = std::vector<Anchor>;
+using Cnf = std::vector<Clause>;
+constexpr size_t kMaxClauses = 4;
+
+// The single clause that best stands for `cnf`, for use under an `or`.
+const Clause* BestClause(const Cnf& cnf) {
+  const Clause* best = nullptr;
+  for (const Clause& c : cnf) {
+    if (best == nullptr || BetterAnchors(c, *best)) best = &c;
+  }
+  return best;
+}
+
+void KeepBest(Cnf* cnf) {
+  std::sort(cnf->begin(), cnf->end(),
+            [](const Clause& a, const Clause& b) { return BetterAnchors(a, b); });
+  if (cnf->size() > kMaxClauses) cnf->resize(kMaxClauses);
+}
+
+// `or` of several CNFs: one clause joining each side's best clause; empty if a side has none.
+Cnf Disjunction(const std::vector<Cnf>& sides) {
+  Clause joined;
+  for (const Cnf& side : sides) {
+    const Clause* best = BestClause(side);
+    if (best == nullptr) return {};
+    joined.insert(joined.end(), best->begin(), best->end());
+  }
+  return joined.empty() ? Cnf{} : Cnf{std::move(joined)};
+}
+
+Cnf ConditionCnf(const Condition& c, const std::vector<CompiledSearch>& searches) {
   switch (c.op) {
     case Condition::Op::kSearch: {
-      std::vector<Anchor> all;
+      std::vector<Cnf> alternatives;
       for (const auto& alternative : searches[static_cast<size_t>(c.search)].alternatives) {
-        bool found = false;  // an alternative needs all its items: the best item suffices
-        std::vector<Anchor> best;
+        Cnf cnf;  // every item of an alternative must hold
         for (const auto& item : alternative) {
-          std::vector<Anchor> candidate;
-          if (!item->Anchors(&candidate)) continue;
-          if (!found || BetterAnchors(candidate, best)) best = std::move(candidate);
-          found = true;
+          Clause clause;
+          if (item->Anchors(&clause)) cnf.push_back(std::move(clause));
         }
-        if (!found) return false;
-        all.insert(all.end(), best.begin(), best.end());
+        KeepBest(&cnf);
+        alternatives.push_back(std::move(cnf));
       }
-      out->insert(out->end(), all.begin(), all.end());
-      return !all.empty();
+      return alternatives.size() == 1 ? alternatives[0] : Disjunction(alternatives);
     }
     case Condition::Op::kAnd: {
-      bool found = false;
-      std::vector<Anchor> best;
+      Cnf cnf;
       for (const Condition& o : c.operands) {
-        std::vector<Anchor> candidate;
-        if (!ConditionAnchors(o, searches, &candidate)) continue;
-        if (!found || BetterAnchors(candidate, best)) best = std::move(candidate);
-        found = true;
+        Cnf part = ConditionCnf(o, searches);
+        cnf.insert(cnf.end(), part.begin(), part.end());
       }
-      if (found) out->insert(out->end(), best.begin(), best.end());
-      return found;
+      KeepBest(&cnf);
+      return cnf;
     }
     case Condition::Op::kOr: {
-      std::vector<Anchor> all;
-      for (const Condition& o : c.operands) {
-        if (!ConditionAnchors(o, searches, &all)) return false;
-      }
-      out->insert(out->end(), all.begin(), all.end());
-      return true;
+      std::vector<Cnf> sides;
+      for (const Condition& o : c.operands) sides.push_back(ConditionCnf(o, searches));
+      return Disjunction(sides);
     }
     default:  // not, true, false
-      return false;
+      return {};
   }
 }
 
@@ -286,6 +307,18 @@ void RuleSet::Finish(LoadReport* report) {
   correlations_ = std::move(kept);
   for (const auto& r : rules_) Dispatch(r.get());
   BuildPrefilter();
+  // The buckets each log-source entry reaches: its labels and every subset of them.
+  for (const LogsourceEntry& e : map_->entries()) {
+    std::vector<int32_t>& ids = entry_buckets_.emplace_back();
+    const Logsource& l = e.labels;
+    for (int mask = 0; mask < 8; ++mask) {
+      auto it = bucket_ids_.find(BucketKey(mask & 1 ? l.product : "", mask & 2 ? l.category : "",
+                                           mask & 4 ? l.service : ""));
+      if (it != bucket_ids_.end() && std::find(ids.begin(), ids.end(), it->second) == ids.end()) {
+        ids.push_back(it->second);
+      }
+    }
+  }
 }
 
 void RuleSet::Dispatch(CompiledRule* rule) {
@@ -304,51 +337,56 @@ void RuleSet::Dispatch(CompiledRule* rule) {
     bucket = unlabeled_bucket_;
   }
   rule->bucket = bucket;
-  std::vector<Anchor> anchors;
-  rule->anchored = ConditionAnchors(rule->rule.condition, rule->searches, &anchors);
+  Cnf cnf = ConditionCnf(rule->rule.condition, rule->searches);
+  rule->clauses = static_cast<uint8_t>(cnf.size());
+  rule->anchored = !cnf.empty();
   if (!rule->anchored) {
     unanchored_[static_cast<size_t>(bucket)].push_back(rule);
     return;
   }
   ++anchored_;
-  for (Anchor& a : anchors) pending_anchors_[a.field][std::move(a.literal)].push_back(rule);
+  for (size_t k = 0; k < cnf.size(); ++k) {
+    for (Anchor& a : cnf[k]) {
+      pending_anchors_[a.field][std::move(a.literal)].push_back({rule, static_cast<uint8_t>(k)});
+    }
+  }
 }
 
-// One Vectorscan literal database per field over every anchor literal on it. If a database
-// cannot be built its rules fall back to being evaluated on every event (slower, same result).
+// One Vectorscan literal database per field over the anchor literals on it. If a database
+// cannot be built its rules are evaluated on every event of their source (slower, same result).
 void RuleSet::BuildPrefilter() {
   prefilters_.resize(fields_.size());
   for (auto& [field, literals] : pending_anchors_) {
+    FieldPrefilter& prefilter =
+        field == Anchor::kAnyField ? keyword_prefilter_ : prefilters_[field];
     std::vector<const char*> texts;
     std::vector<size_t> lengths;
     std::vector<unsigned> ids, flags;
-    FieldPrefilter& prefilter =
-        field == Anchor::kAnyField ? keyword_prefilter_ : prefilters_[field];
-    for (auto& [literal, rules] : literals) {
+    for (auto& [literal, hits] : literals) {
+      std::sort(hits.begin(), hits.end());
+      hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
       texts.push_back(literal.data());
       lengths.push_back(literal.size());
-      ids.push_back(static_cast<unsigned>(prefilter.rules_of_literal.size()));
+      ids.push_back(static_cast<unsigned>(prefilter.hits_of_literal.size()));
       flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
-      std::sort(rules.begin(), rules.end());
-      rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
-      prefilter.rules_of_literal.push_back(rules);
+      prefilter.hits_of_literal.push_back(std::move(hits));
     }
     hs_database_t* db = nullptr;
     hs_compile_error_t* error = nullptr;
     if (hs_compile_lit_multi(texts.data(), flags.data(), ids.data(), lengths.data(),
                              static_cast<unsigned>(texts.size()), HS_MODE_BLOCK, nullptr, &db,
-                             &error) != HS_SUCCESS) {
-      hs_free_compile_error(error);
-      for (const auto& rules : prefilter.rules_of_literal) {
-        for (const CompiledRule* r : rules) {
-          auto& list = unanchored_[static_cast<size_t>(r->bucket)];
-          if (std::find(list.begin(), list.end(), r) == list.end()) list.push_back(r);
-        }
-      }
-      prefilter.rules_of_literal.clear();
+                             &error) == HS_SUCCESS) {
+      prefilter.database = db;
       continue;
     }
-    prefilter.database = db;
+    hs_free_compile_error(error);
+    for (const auto& hits : prefilter.hits_of_literal) {
+      for (const ClauseHit& h : hits) {
+        auto& list = unanchored_[static_cast<size_t>(h.rule->bucket)];
+        if (std::find(list.begin(), list.end(), h.rule) == list.end()) list.push_back(h.rule);
+      }
+    }
+    prefilter.hits_of_literal.clear();
   }
   pending_anchors_.clear();
 }
@@ -403,13 +441,9 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
     if (unlabeled_bucket_ >= 0) scratch.buckets.push_back(unlabeled_bucket_);
   }
   for (const LogsourceEntry* e : scratch.entries) {
-    const Logsource& l = e->labels;
-    for (int mask = 0; mask < 8; ++mask) {
-      auto it = bucket_ids_.find(BucketKey(mask & 1 ? l.product : "", mask & 2 ? l.category : "",
-                                           mask & 4 ? l.service : ""));
-      if (it != bucket_ids_.end() && std::find(scratch.buckets.begin(), scratch.buckets.end(),
-                                               it->second) == scratch.buckets.end()) {
-        scratch.buckets.push_back(it->second);
+    for (int32_t id : entry_buckets_[static_cast<size_t>(e - map_->entries().data())]) {
+      if (std::find(scratch.buckets.begin(), scratch.buckets.end(), id) == scratch.buckets.end()) {
+        scratch.buckets.push_back(id);
       }
     }
   }
@@ -436,8 +470,21 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
   for (int32_t b : scratch.buckets) {
     for (const CompiledRule* rule : unanchored_[static_cast<size_t>(b)]) take(rule);
   }
+  // An anchored rule becomes a candidate once a literal of each of its clauses occurred.
+  if (scratch.clause_seen.size() < rules_.size()) {
+    scratch.clause_seen.resize(rules_.size(), {0, 0});
+  }
+  auto hit = [&](const ClauseHit& h) {
+    auto& [stamp, mask] = scratch.clause_seen[h.rule->index];
+    if (stamp != generation) {
+      stamp = generation;
+      mask = 0;
+    }
+    mask |= 1u << h.clause;
+    if (mask == (1u << h.rule->clauses) - 1) take(h.rule);
+  };
   auto** hs_scratch = reinterpret_cast<hs_scratch_t**>(&scratch.hs_scratch);
-  if (scratch.sized_for != this) {  // grow the scratch once for every database of this set
+  if (scratch.sized_for != fields_.serial()) {  // grow once for every database of this set
     auto grow = [&](const FieldPrefilter& p) {
       if (p.database == nullptr) return;
       if (hs_alloc_scratch(static_cast<hs_database_t*>(p.database), hs_scratch) != HS_SUCCESS) {
@@ -446,20 +493,20 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
     };
     for (const FieldPrefilter& p : prefilters_) grow(p);
     grow(keyword_prefilter_);
-    scratch.sized_for = this;
+    scratch.sized_for = fields_.serial();
   }
   auto scan = [&](const FieldPrefilter& prefilter, std::span<const EventView::Value> values) {
     struct Context {
       const FieldPrefilter* prefilter;
-      decltype(take)* add;
-    } context{&prefilter, &take};
+      decltype(hit)* add;
+    } context{&prefilter, &hit};
     for (const EventView::Value& v : values) {
       hs_scan(
           static_cast<hs_database_t*>(prefilter.database), v.raw.data(),
           static_cast<unsigned>(v.raw.size()), 0, *hs_scratch,
           [](unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
             auto* c = static_cast<Context*>(ctx);
-            for (const CompiledRule* rule : c->prefilter->rules_of_literal[id]) (*c->add)(rule);
+            for (const ClauseHit& h : c->prefilter->hits_of_literal[id]) (*c->add)(h);
             return 0;
           },
           &context);

@@ -66,7 +66,8 @@ struct CompiledRule {
   std::vector<uint32_t> fields;                // field ids the rule reads, for output
   uint32_t index = 0;                          // position in RuleSet::rules()
   int32_t bucket = -1;                         // its log source's bucket
-  bool anchored = false;  // has literals one of which every matching event contains
+  bool anchored = false;  // the prefilter selects it (else: evaluated on every event of its source)
+  uint8_t clauses = 0;    // prefilter clauses, each needing one of its literals in the event
 };
 
 struct Detection {
@@ -111,8 +112,9 @@ class RuleSet {
     uint32_t generation = 0;
     std::vector<int8_t> memo;
     std::vector<const CompiledRule*> candidates;
+    std::vector<std::pair<uint32_t, uint32_t>> clause_seen;  // per rule: generation, clause mask
     void* hs_scratch = nullptr;  // Vectorscan scratch space, sized for `sized_for`
-    const RuleSet* sized_for = nullptr;
+    uint64_t sized_for = 0;      // the RuleSet (by its FieldTable serial) the scratch is sized for
   };
 
   // Appends the detections of `event` to `out`.
@@ -127,13 +129,18 @@ class RuleSet {
   void Dispatch(CompiledRule* rule);
   void BuildPrefilter();
 
-  // Per rule field: a Vectorscan database of the anchor literals on that field, and the rules
-  // each literal anchors.
+  struct ClauseHit {
+    const CompiledRule* rule;
+    uint8_t clause;
+    auto operator<=>(const ClauseHit&) const = default;
+  };
+  // Per rule field: a Vectorscan database of the anchor literals on that field, and the
+  // clauses each literal satisfies. One scan per value of the field; keyword literals are
+  // scanned over every value of the event.
   struct FieldPrefilter {
     void* database = nullptr;  // hs_database_t*
-    std::vector<std::vector<const CompiledRule*>> rules_of_literal;
+    std::vector<std::vector<ClauseHit>> hits_of_literal;
   };
-
   LoadOptions options_;
   const LogsourceMap* map_;
   FieldTable fields_;
@@ -142,13 +149,13 @@ class RuleSet {
   std::vector<SigmaRule> correlations_;
   std::unordered_map<std::string, int32_t> bucket_ids_;       // by logsource
   std::vector<std::vector<const CompiledRule*>> unanchored_;  // per bucket
-  int32_t unlabeled_bucket_ = -1;           // rules for log sources the map cannot name
-  std::vector<FieldPrefilter> prefilters_;  // by field id (database null: none)
-  FieldPrefilter keyword_prefilter_;        // keyword literals, scanned over every value
+  int32_t unlabeled_bucket_ = -1;                    // rules for log sources the map cannot name
+  std::vector<std::vector<int32_t>> entry_buckets_;  // per log-source map entry
+  std::vector<FieldPrefilter> prefilters_;           // by field id (database null: none)
+  FieldPrefilter keyword_prefilter_;                 // keyword literals, scanned over every value
   size_t anchored_ = 0;
   // Collected by Dispatch, compiled by BuildPrefilter: field -> literal -> rules.
-  std::unordered_map<uint32_t, std::map<std::string, std::vector<const CompiledRule*>>>
-      pending_anchors_;
+  std::unordered_map<uint32_t, std::map<std::string, std::vector<ClauseHit>>> pending_anchors_;
   bool finished_ = false;
 };
 
