@@ -12,6 +12,7 @@
 
 #include "core/status.h"
 #include "core/time.h"
+#include "detect/correlation.h"
 #include "detect/event.h"
 #include "detect/ruleset.h"
 #include "detect/yaml.h"
@@ -112,6 +113,45 @@ class Output {
     if (flags_.csv) std::printf("timestamp,host,level,rule_id,title,file,record\n");
   }
 
+  void WriteCorrelation(const Event& event, const detect::CorrelationHit& hit) {
+    const detect::SigmaRule& rule = *hit.rule;
+    const std::string first = FormatMoment(hit.first_ns / 1'000'000'000, 0);
+    const std::string last = FormatMoment(hit.last_ns / 1'000'000'000, 0);
+    if (flags_.jsonl) {
+      Json group = Json::object();
+      for (const auto& [name, value] : hit.group) group[name] = value;
+      Json line{{"rule_id", rule.id},
+                {"title", rule.title},
+                {"level", rule.level},
+                {"correlation", detect::CorrelationTypeName(rule.correlation.type)},
+                {"group", std::move(group)},
+                {"value", hit.value},
+                {"events", hit.events},
+                {"first_timestamp", first},
+                {"timestamp", last},
+                {"file", event.source},
+                {"record", event.record},
+                {"tags", rule.tags},
+                {"rule_file", rule.file}};
+      std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace);
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      std::fputc('\n', stdout);
+      return;
+    }
+    std::string details = " " + std::string(detect::CorrelationTypeName(rule.correlation.type)) +
+                          "=" + Json(hit.value).dump() + " since " + first;
+    for (const auto& [name, value] : hit.group) details += " " + name + "=" + value;
+    if (flags_.csv) {
+      std::printf("\"%s\",\"\",\"%s\",\"%s\",\"%s\",\"%s\",%llu\n", last.c_str(),
+                  rule.level.c_str(), rule.id.c_str(), rule.title.c_str(), event.source.c_str(),
+                  static_cast<unsigned long long>(event.record));
+      return;
+    }
+    std::printf("%-20s %-16s %-8s %s [%s] %s:%llu%s\n", last.c_str(), "-", rule.level.c_str(),
+                rule.title.c_str(), rule.id.c_str(), event.source.c_str(),
+                static_cast<unsigned long long>(event.record), details.c_str());
+  }
+
   void Write(const Event& event, const detect::Detection& d) {
     const detect::SigmaRule& rule = d.rule->rule;
     const int64_t time_ns = detect::EventTime(event);
@@ -162,7 +202,12 @@ struct ScanStats {
 class Scanner {
  public:
   Scanner(const RuleSet& rules, Output& output, ScanStats& stats, bool quiet, bool print_events)
-      : rules_(rules), output_(output), stats_(stats), quiet_(quiet), print_events_(print_events) {}
+      : rules_(rules),
+        output_(output),
+        stats_(stats),
+        quiet_(quiet),
+        print_events_(print_events),
+        correlations_(rules) {}
 
   void Process(Event& event) {
     ++stats_.events;
@@ -184,8 +229,18 @@ class Scanner {
     }
     detections_.clear();
     rules_.Match(event, scratch_, &detections_);
-    for (const detect::Detection& d : detections_) output_.Write(event, d);
-    stats_.detections += detections_.size();
+    const int64_t time_ns = correlations_.empty() ? 0 : detect::EventTime(event);
+    for (const detect::Detection& d : detections_) {
+      if (correlations_.Reported(*d.rule)) {
+        output_.Write(event, d);
+        ++stats_.detections;
+      }
+      if (correlations_.empty()) continue;
+      hits_.clear();
+      correlations_.Observe(d, event, time_ns, &hits_);
+      for (const detect::CorrelationHit& hit : hits_) output_.WriteCorrelation(event, hit);
+      stats_.detections += hits_.size();
+    }
   }
 
   void Bad(const std::string& file, uint64_t record, const std::string& why) {
@@ -288,6 +343,8 @@ class Scanner {
   RuleSet::Scratch scratch_;
   Event event_;
   std::vector<detect::Detection> detections_;
+  detect::CorrelationEngine correlations_;
+  std::vector<detect::CorrelationHit> hits_;
 };
 
 }  // namespace

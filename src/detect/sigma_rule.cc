@@ -309,6 +309,26 @@ void OptionalList(const YamlNode& doc, std::string_view key, std::vector<std::st
 
 }  // namespace
 
+std::string_view CorrelationTypeName(CorrelationType type) {
+  switch (type) {
+    case CorrelationType::kEventCount:
+      return "event_count";
+    case CorrelationType::kValueCount:
+      return "value_count";
+    case CorrelationType::kTemporal:
+      return "temporal";
+    case CorrelationType::kTemporalOrdered:
+      return "temporal_ordered";
+    case CorrelationType::kValueSum:
+      return "value_sum";
+    case CorrelationType::kValueAvg:
+      return "value_avg";
+    case CorrelationType::kValuePercentile:
+      return "value_percentile";
+  }
+  return "";
+}
+
 bool IsKnownModifier(std::string_view modifier) {
   return std::find(kModifiers.begin(), kModifiers.end(), modifier) != kModifiers.end();
 }

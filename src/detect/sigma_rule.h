@@ -95,6 +95,9 @@ MaybeProblem ParseRuleDocument(const YamlNode& doc, const std::string& file, Sig
 // The modifiers Vigil knows (all of Sigma v2.1).
 bool IsKnownModifier(std::string_view modifier);
 
+// "event_count", "value_count", ... as Sigma writes them.
+std::string_view CorrelationTypeName(CorrelationType type);
+
 // Parses a Sigma timespan (`30s`, `5m`, `1h`, `2d`, `1w`, `1M`, `1y`).
 MaybeProblem ParseTimespan(std::string_view text, int64_t* seconds);
 

@@ -130,3 +130,55 @@ detection:
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /nope\.json/);
 });
+
+test('correlation rules: a burst of failures then a success, chained, with generate', () => {
+  const rules = file('correlation.yml', `title: Failed logon
+name: failed_logon
+level: low
+logsource: {product: windows, service: security}
+detection:
+  s: {EventID: 4625}
+  condition: s
+---
+title: Successful logon
+name: successful_logon
+level: low
+logsource: {product: windows, service: security}
+detection:
+  s: {EventID: 4624}
+  condition: s
+---
+title: Many failures
+name: many_failures
+level: medium
+correlation:
+  type: event_count
+  rules: [failed_logon]
+  group-by: [TargetUserName]
+  timespan: 5m
+  condition: {gte: 3}
+  generate: true
+---
+title: Brute force then success
+level: high
+correlation:
+  type: temporal_ordered
+  rules: [many_failures, successful_logon]
+  group-by: [TargetUserName]
+  timespan: 10m
+`);
+  const ev = (id, user, second) => JSON.stringify({ Event: { System: { EventID: id, Channel: 'Security', Computer: 'dc1', TimeCreated: { '#attributes': { SystemTime: `2026-11-21T01:00:${String(second).padStart(2, '0')}Z` } } }, EventData: { TargetUserName: user } } });
+  const events = file('logons.ndjson', [ev(4625, 'admin', 0), ev(4625, 'admin', 10), ev(4625, 'admin', 20),
+    ev(4625, 'bob', 25), ev(4624, 'admin', 40), ev(4624, 'bob', 50)].join('\n'));
+  const out = jsonl(sigma(['scan', '--rules', rules, '--jsonl', events]).stdout);
+  const titles = out.map((d) => d.title);
+  assert.equal(titles.filter((t) => t === 'Failed logon').length, 4, 'generate: true reports the base rule');
+  assert.ok(!titles.includes('Successful logon'), 'no generate: the base rule only feeds the correlation');
+  const burst = out.find((d) => d.title === 'Many failures');
+  assert.deepEqual([burst.correlation, burst.group, burst.value, burst.record],
+    ['event_count', { TargetUserName: 'admin' }, 3, 3]);
+  const chained = out.find((d) => d.title === 'Brute force then success');
+  assert.deepEqual([chained.correlation, chained.group, chained.record, chained.first_timestamp],
+    ['temporal_ordered', { TargetUserName: 'admin' }, 5, '2026-11-21T01:00:20+00:00']);
+  assert.equal(out.filter((d) => d.correlation).length, 2, 'bob never had three failures');
+});

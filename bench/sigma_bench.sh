@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# vigil sigma scan over the whole public SigmaHQ rule set (docs/PERFORMANCE.md, "Sigma").
+#
+#   bench/sigma_bench.sh [DATA_DIR] [EVENTS]
+#
+# Generates (once) DATA_DIR/benign.ndjson with EVENTS Windows events (default 400,000) from
+# vigil_bench_sigma_data, then measures on one core: loading the rules alone, and loading plus
+# scanning; events per CPU-second = EVENTS / (CPU of the scan run - CPU of the load run). Prints
+# wall time, CPU seconds and peak RSS for each run. No peer tool is measured: Hayabusa,
+# Chainsaw and Zircolite are not Debian packages and need crates.io / PyPI to build here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA=${1:-/tmp/vigil-sigma-bench}
+EVENTS=${2:-400000}
+VIGIL=build/src/cli/vigil
+GEN=build/bench/vigil_bench_sigma_data
+SIGMA=../shared/data/sigma
+[ -x "$VIGIL" ] && [ -x "$GEN" ] || scripts/build.sh vigil vigil_bench_sigma_data >/dev/null
+mkdir -p "$DATA"
+[ -s "$DATA/benign.ndjson" ] || "$GEN" "$DATA/benign.ndjson" "$EVENTS" --benign
+[ -s "$DATA/mixed.ndjson" ] || "$GEN" "$DATA/mixed.ndjson" "$EVENTS"
+echo '{}' >"$DATA/empty.ndjson"
+RULES=()
+for d in rules rules-emerging-threats rules-threat-hunting rules-compliance rules-dfir; do
+  RULES+=(--rules "$SIGMA/$d")
+done
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+"$VIGIL" sigma check "${RULES[@]}" 2>&1 | tail -1
+
+# run NAME INPUT: wall seconds, CPU seconds (user + system), peak RSS (KB), detections
+run() {
+  local name=$1 input=$2
+  cat "$input" >/dev/null  # page cache
+  taskset -c 0 /usr/bin/time -f "%e %U %S %M" -o "$DATA/time.txt" \
+    "$VIGIL" sigma scan "${RULES[@]}" --jsonl "$input" >"$DATA/out.jsonl" 2>"$DATA/stderr.txt" || true
+  read -r secs user sys rss <"$DATA/time.txt"
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
+  echo "$name wall=${secs}s cpu=${cpu}s rss=${rss}KB detections=$(wc -l <"$DATA/out.jsonl")"
+  LAST_CPU=$cpu
+}
+
+run load-only "$DATA/empty.ndjson"
+load=$LAST_CPU
+for input in benign mixed; do
+  run "$input" "$DATA/$input.ndjson"
+  mb=$(( $(stat -c %s "$DATA/$input.ndjson") / 1000000 ))
+  awk -v e="$EVENTS" -v c="$LAST_CPU" -v l="$load" -v mb="$mb" -v n="$input" \
+    'BEGIN { printf "  %s: %d events, %d MB: %.0f events per CPU-second (%.0f MB/s) after loading\n", n, e, mb, e / (c - l), mb / (c - l) }'
+done
