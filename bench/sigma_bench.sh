@@ -34,7 +34,7 @@ run() {
   cat "$input" >/dev/null  # page cache
   taskset -c 0 /usr/bin/time -f "%e %U %S %M" -o "$DATA/time.txt" \
     "$VIGIL" sigma scan "${RULES[@]}" --jsonl "$input" >"$DATA/out.jsonl" 2>"$DATA/stderr.txt" || true
-  read -r secs user sys rss <"$DATA/time.txt"
+  read -r secs user sys rss < <(tail -1 "$DATA/time.txt")  # after "Command exited with ..."
   cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
   echo "$name wall=${secs}s cpu=${cpu}s rss=${rss}KB detections=$(wc -l <"$DATA/out.jsonl")"
   LAST_CPU=$cpu

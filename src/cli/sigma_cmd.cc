@@ -138,9 +138,11 @@ class Output {
       std::fputc('\n', stdout);
       return;
     }
-    std::string details = " " + std::string(detect::CorrelationTypeName(rule.correlation.type)) +
-                          "=" + Json(hit.value).dump() + " since " + first;
-    for (const auto& [name, value] : hit.group) details += " " + name + "=" + value;
+    std::string details = " ";
+    details.append(detect::CorrelationTypeName(rule.correlation.type));
+    details.append("=").append(Json(hit.value).dump()).append(" since ").append(first);
+    for (const auto& [name, value] : hit.group)
+      details.append(" ").append(name).append("=").append(value);
     if (flags_.csv) {
       std::printf("\"%s\",\"\",\"%s\",\"%s\",\"%s\",\"%s\",%llu\n", last.c_str(),
                   rule.level.c_str(), rule.id.c_str(), rule.title.c_str(), event.source.c_str(),
@@ -432,8 +434,9 @@ int RunSigmaScan(const SigmaScanFlags& flags) {
                  "%zu rules loaded in %.2f s; %llu events (%.1f MB) in %.2f s, %.0f events/s; "
                  "%llu detections; %llu unreadable records\n",
                  loaded->rules->rules().size(), load_s,
-                 static_cast<unsigned long long>(stats.events), stats.bytes / 1e6, scan_s,
-                 scan_s > 0 ? stats.events / scan_s : 0.0,
+                 static_cast<unsigned long long>(stats.events),
+                 static_cast<double>(stats.bytes) / 1e6, scan_s,
+                 scan_s > 0 ? static_cast<double>(stats.events) / scan_s : 0.0,
                  static_cast<unsigned long long>(stats.detections),
                  static_cast<unsigned long long>(stats.bad));
   }

@@ -717,7 +717,8 @@ std::optional<double> TimePartOf(std::string_view text, TimePart part) {
       sys_days thursday = d + days{3 - iso_index};
       year_month_day th{thursday};
       sys_days jan1{th.year() / January / 1};
-      return static_cast<double>((thursday - jan1).count() / 7 + 1);
+      const auto week = (thursday - jan1).count() / 7 + 1;  // whole weeks since that Thursday
+      return static_cast<double>(week);
     }
     case TimePart::kNone:
       break;
@@ -958,7 +959,23 @@ MaybeProblem ReadModifiers(const FieldItem& item, Modifiers* m) {
 }  // namespace
 
 MaybeProblem CompileItem(const FieldItem& item, const CompileOptions& options, FieldTable* fields,
-                         std::vector<RuleProblem>* warnings, std::unique_ptr<ItemMatcher>* out) {
+                         std::vector<RuleProblem>* warnings, std::unique_ptr<ItemMatcher>* out,
+                         size_t* patterns_left) {
+  size_t own_budget = options.max_rule_patterns;
+  size_t& left = patterns_left != nullptr ? *patterns_left : own_budget;
+  // Takes one pattern from the budget; false once it is spent.
+  auto spend = [&left] {
+    if (left == 0) return false;
+    --left;
+    return true;
+  };
+  auto too_many = [&](const SigmaValue& v) {
+    return Problem("too_many_variants",
+                   "the values of " + QuoteForMessage(item.field) + " make over " +
+                       std::to_string(options.max_rule_patterns) +
+                       " patterns in this rule (windash, base64offset and placeholders multiply)",
+                   v.line, v.column);
+  };
   Modifiers m;
   VIGIL_RETURN_IF_PROBLEM(ReadModifiers(item, &m));
   const uint32_t field = item.keyword ? 0 : fields->Intern(item.field);
@@ -1019,6 +1036,7 @@ MaybeProblem CompileItem(const FieldItem& item, const CompileOptions& options, F
       opts.set_dot_nl(m.re_s);
       opts.set_max_mem(64 << 20);
       std::string pattern = m.re_m ? "(?m)" + v.text : v.text;
+      if (!spend()) return too_many(v);
       auto re = std::make_unique<RE2>(pattern, opts);
       if (!re->ok()) {
         return problem("bad_regex", "RE2 rejects " + QuoteForMessage(v.text) + ": " + re->error(),
@@ -1068,6 +1086,7 @@ MaybeProblem CompileItem(const FieldItem& item, const CompileOptions& options, F
   }
   if (m.fieldref) {
     std::vector<uint32_t> refs;
+    refs.reserve(values.size());
     for (const SigmaValue& v : values) refs.push_back(fields->Intern(v.text));
     Pattern::Kind kind = m.contains     ? Pattern::Kind::kContains
                          : m.startswith ? Pattern::Kind::kPrefix
@@ -1112,6 +1131,7 @@ MaybeProblem CompileItem(const FieldItem& item, const CompileOptions& options, F
       // Base64 text is case-sensitive by nature.
       const bool cased = m.cased || m.base64 || m.base64offset;
       for (const std::string& literal : literals) {
+        if (!spend()) return too_many(v);
         group.push_back(MakePattern(literal, wildcards, m.contains || m.endswith || item.keyword,
                                     m.contains || m.startswith || item.keyword, cased));
       }

@@ -132,6 +132,7 @@ class RuleSet {
   struct ClauseHit {
     const CompiledRule* rule;
     uint8_t clause;
+    // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>
     auto operator<=>(const ClauseHit&) const = default;
   };
   // Per rule field: a Vectorscan database of the anchor literals on that field, and the

@@ -355,13 +355,13 @@ MaybeProblem ParseTimespan(std::string_view text, int64_t* seconds) {
       unit = 86400;
       break;
     case 'w':
-      unit = 7 * 86400;
+      unit = int64_t{7} * 86400;
       break;
     case 'M':
-      unit = 30 * 86400;
+      unit = int64_t{30} * 86400;
       break;
     case 'y':
-      unit = 365 * 86400;
+      unit = int64_t{365} * 86400;
       break;
     default:
       return Problem("bad_timespan", "bad timespan unit in " + QuoteForMessage(text));
