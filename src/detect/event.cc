@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdint>
 
 #include "core/time.h"
 
@@ -147,26 +148,28 @@ void AddWindowsElement(Event* out, std::string_view name, element value) {
   }
 }
 
-// UserData and nested EventData: leaves under their own names.
+// UserData and nested EventData: leaves under their own names. A leaf whose name has spaces
+// (Defender's "Threat Name") is also added without them (ThreatName, as Sigma rules write it),
+// value by value: walking the subtree once per spelling would double the work at every level.
 void AddLeaves(Event* out, std::string_view name, element value, int depth) {
   if (depth > kMaxDepth) return;
-  if (AddScalar(out, name, value)) return;
+  if (AddScalar(out, name, value)) {
+    if (name.find(' ') != std::string_view::npos) {
+      std::string joined;
+      for (char c : name) {
+        if (c != ' ') joined.push_back(c);
+      }
+      AddScalar(out, joined, value);
+    }
+    return;
+  }
   if (value.type() == element_type::ARRAY) {
     for (element item : AsArray(value)) AddLeaves(out, name, item, depth + 1);
     return;
   }
   for (auto [key, child] : AsObject(value)) {
     if (key == "#attributes") continue;
-    std::string_view leaf = key == "#text" ? name : key;
-    AddLeaves(out, leaf, child, depth + 1);
-    // Defender and others name data "Threat Name"; Sigma rules write ThreatName.
-    if (leaf.find(' ') != std::string_view::npos) {
-      std::string joined;
-      for (char c : leaf) {
-        if (c != ' ') joined.push_back(c);
-      }
-      AddLeaves(out, joined, child, depth + 1);
-    }
+    AddLeaves(out, key == "#text" ? name : key, child, depth + 1);
   }
 }
 
@@ -238,10 +241,13 @@ Status ParseJsonEvent(std::string_view json, Event* out) {
 Status ParseJsonDocument(std::string_view json,
                          const std::function<void(Event& event, size_t index)>& each) {
   // parse_many reads one document or several concatenated ones (pretty-printed exports).
+  // Unlike parse(), parse_many reads up to SIMDJSON_PADDING bytes past the end of its input
+  // and does not copy it: give it a padded copy (a caller's exact-size buffer may end a page).
   thread_local simdjson::dom::parser parser;
+  const simdjson::padded_string padded(json);
   simdjson::dom::document_stream stream;
   const size_t batch = std::max<size_t>(json.size() + 64, simdjson::dom::MINIMAL_BATCH_SIZE);
-  if (auto error = parser.parse_many(json.data(), json.size(), batch).get(stream)) {
+  if (auto error = parser.parse_many(padded.data(), padded.size(), batch).get(stream)) {
     return InvalidArgument(std::string("not JSON: ") + simdjson::error_message(error));
   }
   Event event;
@@ -285,7 +291,8 @@ int64_t EventTime(const Event& event) {
     if (f->kind == ValueKind::kNumber) {  // Zeek-style epoch seconds
       double seconds = 0;
       auto [end, ec] = std::from_chars(f->value.data(), f->value.data() + f->value.size(), seconds);
-      if (ec == std::errc() && seconds > 0 && seconds < 1e11) {
+      // Up to 2262-04-11, the last second whose nanoseconds fit in an int64.
+      if (ec == std::errc() && seconds > 0 && seconds < 9.2e9) {
         return static_cast<int64_t>(seconds * 1e9);
       }
       continue;
@@ -293,7 +300,10 @@ int64_t EventTime(const Event& event) {
     CivilTime civil;
     if (!ParseCivilTime(f->value, &civil)) continue;
     Result<int64_t> unix = CivilToUnix(civil, 0);
-    if (unix.ok()) return *unix * 1'000'000'000;
+    constexpr int64_t kMaxSeconds = INT64_MAX / 1'000'000'000;
+    if (unix.ok() && *unix >= -kMaxSeconds && *unix <= kMaxSeconds) {
+      return *unix * 1'000'000'000;
+    }
   }
   return 0;
 }

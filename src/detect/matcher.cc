@@ -400,9 +400,14 @@ bool ExpandPlaceholders(const std::string& value, const CompileOptions& options,
     *missing = name;
     return false;
   }
+  // Expand the rest first; replacement text is never scanned again (a value may hold `%`).
+  std::vector<std::string> rests;
+  if (!ExpandPlaceholders(value.substr(close + 1), options, &rests, missing)) return false;
   for (const std::string& replacement : it->second) {
-    std::string next = value.substr(0, open) + replacement + value.substr(close + 1);
-    if (!ExpandPlaceholders(next, options, out, missing)) return false;
+    for (const std::string& rest : rests) {
+      if (out->size() >= 4096) return true;  // bounded; the pattern budget refuses beyond
+      out->push_back(value.substr(0, open) + replacement + rest);
+    }
   }
   return true;
 }

@@ -82,6 +82,10 @@ class EventView {
 struct CompileOptions {
   std::map<std::string, std::vector<std::string>> placeholders;  // name without % -> values
   size_t max_windash_variants = 1024;
+  // The most string patterns and regexes one rule may compile to, after windash, base64offset
+  // and placeholders multiply its values (`too_many_variants` beyond): each costs prefilter
+  // build time and memory, and a few bytes of rule could otherwise ask for millions.
+  size_t max_rule_patterns = 16384;
 };
 
 // A literal the field's value must contain (ASCII case-insensitively) for an item to match.
@@ -108,8 +112,11 @@ bool BetterAnchors(const std::vector<Anchor>& a, const std::vector<Anchor>& b);
 // Compiles `item`; field names go into `fields`. Warnings (for example an unconfigured
 // placeholder) are appended to `warnings`. Problems: unknown or conflicting modifiers
 // (`bad_modifier`), a regex RE2 rejects (`bad_regex`), a bad CIDR (`bad_cidr`), a non-number
-// for gt/gte/lt/lte (`bad_number`).
+// for gt/gte/lt/lte (`bad_number`), more patterns than `*patterns_left` (`too_many_variants`;
+// the count left is updated, so one budget can span a rule's items; nullptr: a budget of
+// options.max_rule_patterns for this item alone).
 MaybeProblem CompileItem(const FieldItem& item, const CompileOptions& options, FieldTable* fields,
-                         std::vector<RuleProblem>* warnings, std::unique_ptr<ItemMatcher>* out);
+                         std::vector<RuleProblem>* warnings, std::unique_ptr<ItemMatcher>* out,
+                         size_t* patterns_left = nullptr);
 
 }  // namespace vigil::detect

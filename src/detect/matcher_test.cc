@@ -107,6 +107,27 @@ TEST(Modifiers, Windash) {
   EXPECT_FALSE(Fires(all, R"({"F":"x /a"})"));
 }
 
+// crash-windash-variants-blowup: each value may make up to 625 windash variants (times three
+// with base64offset), so 15 KB of values compiled to 1.9M patterns (minutes, gigabytes). A rule
+// now compiles to at most CompileOptions::max_rule_patterns patterns and regexes.
+TEST(Modifiers, PatternsPerRuleAreBounded) {
+  std::string values;
+  for (int i = 0; i < 100; ++i) values += (i ? ", " : "") + std::string("'-a -b -c -d'");
+  EXPECT_EQ(RefusalCode("  s: {F|windash|contains: [" + values + "]}\n  condition: s"),
+            "too_many_variants");
+  // Spread over items and searches, the budget is the rule's.
+  std::string searches;
+  for (int i = 0; i < 30; ++i) {
+    searches += "  s" + std::to_string(i) + ": {F|windash|base64offset|contains: '-a -b -c -d'}\n";
+  }
+  EXPECT_EQ(RefusalCode(searches + "  condition: 1 of s*"), "too_many_variants");
+  // A few such values are fine, and a long plain list costs one pattern a value.
+  EXPECT_EQ(RefusalCode("  s: {F|windash|contains: ['-a -b -c -d', '-e -f']}\n  condition: s"), "");
+  std::string plain;
+  for (int i = 0; i < 5000; ++i) plain += (i ? ", " : "") + std::to_string(i);
+  EXPECT_EQ(RefusalCode("  s: {F: [" + plain + "]}\n  condition: s"), "");
+}
+
 TEST(Modifiers, Base64) {
   // base64("cmd") = "Y21k"; with padding for 2 bytes: base64("ab") = "YWI="
   EXPECT_TRUE(Fires("  s: {F|base64: cmd}\n  condition: s", R"({"F":"Y21k"})"));
@@ -228,6 +249,17 @@ TEST(Modifiers, ExpandUsesConfiguredPlaceholders) {
   ASSERT_EQ(bare.warnings.size(), 1u);
   EXPECT_EQ(bare.warnings[0].problem.code, "unset_placeholder");
   EXPECT_TRUE(testing::Fired(*unset, R"({"User":"%Admins%"})").empty());
+}
+
+TEST(Modifiers, PlaceholderValuesAreNotExpandedAgain) {
+  LoadOptions options;
+  options.compile.placeholders["A"] = {"x%A%y", "%B%"};
+  LoadReport report;
+  auto rules = testing::RulesFrom(testing::Rule("  s: {User|expand: '<%A%>'}\n  condition: s"),
+                                  &report, options);
+  ASSERT_TRUE(report.problems.empty());
+  EXPECT_EQ(testing::Fired(*rules, R"({"User":"<x%A%y>"})").size(), 1u);
+  EXPECT_EQ(testing::Fired(*rules, R"({"User":"<%B%>"})").size(), 1u);
 }
 
 TEST(Modifiers, ConflictsAreRefused) {

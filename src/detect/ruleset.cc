@@ -26,13 +26,15 @@ std::string RuleName(const SigmaRule& rule) { return !rule.id.empty() ? rule.id 
 MaybeProblem CompileSearches(const SigmaRule& rule, const CompileOptions& options,
                              FieldTable* fields, std::vector<RuleProblem>* warnings,
                              std::vector<CompiledSearch>* out, std::set<uint32_t>* used) {
+  size_t patterns_left = options.max_rule_patterns;  // for the whole rule
   for (const Search& search : rule.searches) {
     CompiledSearch compiled;
     for (const auto& alternative : search.alternatives) {
       auto& items = compiled.alternatives.emplace_back();
       for (const FieldItem& item : alternative) {
         std::unique_ptr<ItemMatcher> matcher;
-        VIGIL_RETURN_IF_PROBLEM(CompileItem(item, options, fields, warnings, &matcher));
+        VIGIL_RETURN_IF_PROBLEM(
+            CompileItem(item, options, fields, warnings, &matcher, &patterns_left));
         items.push_back(std::move(matcher));
         if (!item.keyword) used->insert(fields->Intern(item.field));
       }
@@ -211,7 +213,12 @@ std::unique_ptr<RuleSet> RuleSet::Load(const std::vector<std::string>& paths,
 }
 
 void RuleSet::AddText(std::string_view yaml, const std::string& file, LoadReport* report) {
-  Result<std::vector<YamlNode>> docs = ParseYaml(yaml);
+  // Without aliases a document has fewer nodes and scalar bytes than it has bytes; aliases may
+  // expand it a few times over (with a floor for small files), never to millions of nodes.
+  YamlLimits limits;
+  limits.max_nodes = std::clamp<size_t>(yaml.size() * 4, 100'000, limits.max_nodes);
+  limits.max_bytes = std::clamp<size_t>(yaml.size() * 4, 4 << 20, limits.max_bytes);
+  Result<std::vector<YamlNode>> docs = ParseYaml(yaml, limits);
   if (!docs.ok()) {
     const std::string& where = docs.status().where();
     int line = std::atoi(where.c_str());

@@ -77,15 +77,38 @@ class TreeBuilder {
     return Status::Ok();
   }
 
-  Status Count(const yaml_mark_t& mark) {
-    if (++nodes_ > limits_.max_nodes) {
-      return {StatusCode::kResourceExhausted, "too many YAML nodes", Where(mark)};
+  // The size of a tree: its nodes and the bytes of its scalars.
+  struct Cost {
+    size_t nodes = 0;
+    size_t bytes = 0;
+  };
+
+  // Adds `more` to `total` unless that would exceed the limits.
+  Status Spend(Cost more, Cost* total, const yaml_mark_t& mark) const {
+    if (more.nodes > limits_.max_nodes - total->nodes ||
+        more.bytes > limits_.max_bytes - total->bytes) {
+      return {StatusCode::kResourceExhausted, "the YAML document is too large (aliases expanded)",
+              Where(mark)};
     }
+    total->nodes += more.nodes;
+    total->bytes += more.bytes;
     return Status::Ok();
   }
 
-  Status Remember(const yaml_char_t* anchor, const YamlNode& node) {
-    if (anchor) anchors_[reinterpret_cast<const char*>(anchor)] = node;
+  // An anchored node and the size of its subtree (aliases in it expanded).
+  struct Anchored {
+    YamlNode node;
+    Cost cost;
+  };
+
+  // Anchors keep a copy of their node, under a budget of its own: nested anchors would
+  // otherwise copy a large subtree once per level for free.
+  Status Remember(const yaml_char_t* anchor, const YamlNode& node, Cost before,
+                  const yaml_mark_t& mark) {
+    if (anchor == nullptr) return Status::Ok();
+    const Cost cost{size_.nodes - before.nodes, size_.bytes - before.bytes};
+    VIGIL_RETURN_IF_ERROR(Spend(cost, &copied_, mark));
+    anchors_[reinterpret_cast<const char*>(anchor)] = {node, cost};
     return Status::Ok();
   }
 
@@ -94,7 +117,12 @@ class TreeBuilder {
     if (depth > limits_.max_depth) {
       return InvalidArgument("YAML nests too deeply", Where(e.start_mark));
     }
-    VIGIL_RETURN_IF_ERROR(Count(e.start_mark));
+    const Cost before = size_;
+    if (e.type == YAML_SCALAR_EVENT) {
+      VIGIL_RETURN_IF_ERROR(Spend({1, e.data.scalar.length}, &size_, e.start_mark));
+    } else if (e.type != YAML_ALIAS_EVENT) {
+      VIGIL_RETURN_IF_ERROR(Spend({1, 0}, &size_, e.start_mark));
+    }
     out->line = static_cast<int>(e.start_mark.line) + 1;
     out->column = static_cast<int>(e.start_mark.column) + 1;
     switch (e.type) {
@@ -104,16 +132,16 @@ class TreeBuilder {
                            e.data.scalar.length);
         out->quoted = e.data.scalar.style != YAML_PLAIN_SCALAR_STYLE &&
                       e.data.scalar.style != YAML_ANY_SCALAR_STYLE;
-        return Remember(e.data.scalar.anchor, *out);
+        return Remember(e.data.scalar.anchor, *out, before, e.start_mark);
       case YAML_ALIAS_EVENT: {
         auto it = anchors_.find(reinterpret_cast<const char*>(e.data.alias.anchor));
         if (it == anchors_.end()) {
           return InvalidArgument("unknown alias", Where(e.start_mark));
         }
-        // Aliases copy; the node budget bounds "billion laughs" documents.
-        nodes_ += it->second.items.size() + it->second.entries.size();
-        VIGIL_RETURN_IF_ERROR(Count(e.start_mark));
-        *out = it->second;
+        // Aliases copy, so an alias costs its anchor's whole subtree (aliases in it expanded):
+        // that bounds "billion laughs" documents, where each level repeats the last.
+        VIGIL_RETURN_IF_ERROR(Spend(it->second.cost, &size_, e.start_mark));
+        *out = it->second.node;
         return Status::Ok();
       }
       case YAML_SEQUENCE_START_EVENT: {
@@ -126,7 +154,7 @@ class TreeBuilder {
           VIGIL_RETURN_IF_ERROR(Build(child, depth + 1, &node));
           out->items.push_back(std::move(node));
         }
-        return Remember(e.data.sequence_start.anchor, *out);
+        return Remember(e.data.sequence_start.anchor, *out, before, e.start_mark);
       }
       case YAML_MAPPING_START_EVENT: {
         out->kind = YamlNode::Kind::kMapping;
@@ -147,7 +175,7 @@ class TreeBuilder {
           }
           out->entries.emplace_back(std::move(key), std::move(value));
         }
-        return Remember(e.data.mapping_start.anchor, *out);
+        return Remember(e.data.mapping_start.anchor, *out, before, e.start_mark);
       }
       default:
         return InvalidArgument("unexpected YAML event", Where(e.start_mark));
@@ -156,11 +184,19 @@ class TreeBuilder {
 
   yaml_parser_t parser_{};
   YamlLimits limits_;
-  size_t nodes_ = 0;
-  std::map<std::string, YamlNode, std::less<>> anchors_;
+  Cost size_;    // of the documents, aliases expanded
+  Cost copied_;  // copied into anchors_
+  std::map<std::string, Anchored, std::less<>> anchors_;
 };
 
 }  // namespace
+
+YamlNode::YamlNode() = default;
+YamlNode::YamlNode(const YamlNode&) = default;
+YamlNode::YamlNode(YamlNode&&) noexcept = default;
+YamlNode& YamlNode::operator=(const YamlNode&) = default;
+YamlNode& YamlNode::operator=(YamlNode&&) noexcept = default;
+YamlNode::~YamlNode() = default;
 
 bool YamlNode::IsNull() const {
   if (kind != Kind::kScalar || quoted) return false;

@@ -17,6 +17,15 @@
 namespace vigil::detect {
 
 struct YamlNode {
+  // Declared here and defaulted in yaml.cc: `entries` holds pairs of this still-incomplete type,
+  // and clang with libstdc++ cannot instantiate them from implicit inline members.
+  YamlNode();
+  YamlNode(const YamlNode&);
+  YamlNode(YamlNode&&) noexcept;
+  YamlNode& operator=(const YamlNode&);
+  YamlNode& operator=(YamlNode&&) noexcept;
+  ~YamlNode();
+
   enum class Kind { kScalar, kSequence, kMapping };
   Kind kind = Kind::kScalar;
   std::string scalar;           // kScalar: the text
@@ -35,13 +44,16 @@ struct YamlNode {
   const YamlNode* Find(std::string_view key) const;
 };
 
-// Limits that keep hostile input cheap: nesting depth and total nodes (after alias expansion).
+// Limits that keep hostile input cheap: nesting depth, and total nodes and scalar bytes after
+// alias expansion (anchors' copies have the same budget again).
 struct YamlLimits {
   int max_depth = 64;
   size_t max_nodes = 1'000'000;
+  size_t max_bytes = 64 << 20;
 };
 
-// Every document in `text`. Errors are kInvalidArgument with where() = "line:column".
+// Every document in `text`. Errors are kInvalidArgument (kResourceExhausted past `limits`)
+// with where() = "line:column".
 Result<std::vector<YamlNode>> ParseYaml(std::string_view text, const YamlLimits& limits = {});
 
 }  // namespace vigil::detect
