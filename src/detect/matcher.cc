@@ -406,7 +406,9 @@ bool ExpandPlaceholders(const std::string& value, const CompileOptions& options,
   for (const std::string& replacement : it->second) {
     for (const std::string& rest : rests) {
       if (out->size() >= 4096) return true;  // bounded; the pattern budget refuses beyond
-      out->push_back(value.substr(0, open) + replacement + rest);
+      std::string expanded = value.substr(0, open);
+      expanded.append(replacement).append(rest);
+      out->push_back(std::move(expanded));
     }
   }
   return true;
