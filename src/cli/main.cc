@@ -11,8 +11,8 @@
 
 #include "auth/credentials.h"
 #include "cli/hunt_cmd.h"
-#include "cli/sigma_cmd.h"
 #include "cli/serve.h"
+#include "cli/sigma_cmd.h"
 #include "server/provisioning.h"
 #include "store/store.h"
 
