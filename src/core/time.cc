@@ -268,6 +268,15 @@ Result<int64_t> ParseDuration(std::string_view text) {
     case 'd':
       unit = 86400;
       break;
+    case 'w':
+      unit = int64_t{7} * 86400;
+      break;
+    case 'M':  // months of 30 days, as Sigma counts them
+      unit = int64_t{30} * 86400;
+      break;
+    case 'y':
+      unit = int64_t{365} * 86400;
+      break;
     default:
       unit = 0;
   }

@@ -60,7 +60,8 @@ Result<int> ParseUtcOffset(std::string_view text);
 // "2026-11-21T08:15:30+07:00": ISO 8601 at the given offset ("Z" style is FormatTimestamp's).
 std::string FormatMoment(int64_t unix_seconds, int tz_offset_seconds);
 
-// "90s", "10m", "2h", "7d", or a bare number of seconds -> seconds (> 0).
+// "90s", "10m", "2h", "7d", "2w", "1M" (30 days), "1y" (365 days), or a bare number of
+// seconds -> seconds (> 0).
 Result<int64_t> ParseDuration(std::string_view text);
 
 }  // namespace vigil

@@ -49,6 +49,9 @@ TEST(Moment, OffsetsDurationsAndFormatting) {
   EXPECT_EQ(ParseDuration("10m").value(), 600);
   EXPECT_EQ(ParseDuration("2h").value(), 7200);
   EXPECT_EQ(ParseDuration("45").value(), 45);
+  EXPECT_EQ(ParseDuration("2w").value(), 14 * 86400);
+  EXPECT_EQ(ParseDuration("1M").value(), 30 * 86400);
+  EXPECT_EQ(ParseDuration("1y").value(), 365 * 86400);
   EXPECT_FALSE(ParseDuration("0m").ok());
   EXPECT_FALSE(ParseDuration("soon").ok());
   EXPECT_EQ(FormatMoment(1795223700, kVietnam), "2026-11-21T08:15:00+07:00");

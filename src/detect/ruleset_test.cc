@@ -164,6 +164,28 @@ correlation:
   EXPECT_EQ(report.problems[1].problem.code, "unknown_rule");
 }
 
+TEST(RuleSet, TimespansNeedAUnit) {
+  for (const auto& [span, code] :
+       std::vector<std::pair<std::string, std::string>>{{"2w", ""},
+                                                        {"1M", ""},
+                                                        {"30s", ""},
+                                                        {"5", "bad_timespan"},
+                                                        {"0m", "bad_timespan"},
+                                                        {"5q", "bad_timespan"}}) {
+    LoadReport report;
+    auto rules = RulesFrom(std::string(kProcessRule) + R"(---
+title: c
+correlation:
+  type: event_count
+  rules: [11111111-1111-1111-1111-111111111111]
+  timespan: )" + span + R"(
+  condition: {gte: 3}
+)",
+                           &report);
+    EXPECT_EQ(report.problems.empty() ? "" : report.problems[0].problem.code, code) << span;
+  }
+}
+
 TEST(RuleSet, DetectionCarriesTheRuleFieldsOfTheEvent) {
   LoadReport report;
   auto rules = RulesFrom(kProcessRule, &report);

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 
 #include "core/text.h"
+#include "core/time.h"
 
 namespace vigil::detect {
 namespace {
@@ -334,39 +336,14 @@ bool IsKnownModifier(std::string_view modifier) {
 }
 
 MaybeProblem ParseTimespan(std::string_view text, int64_t* seconds) {
-  if (text.size() < 2) return Problem("bad_timespan", "bad timespan " + QuoteForMessage(text));
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, n);
-  if (ec != std::errc() || end != text.data() + text.size() - 1 || n <= 0 || n > 100'000'000) {
-    return Problem("bad_timespan", "bad timespan " + QuoteForMessage(text));
+  // Sigma always writes the unit; the number of seconds is core's duration.
+  const bool has_unit = !text.empty() && std::isalpha(static_cast<unsigned char>(text.back()));
+  Result<int64_t> parsed = ParseDuration(text);
+  if (!has_unit || !parsed.ok()) {
+    return Problem("bad_timespan", "bad timespan " + QuoteForMessage(text) +
+                                       " (a number and s, m, h, d, w, M or y)");
   }
-  int64_t unit = 0;
-  switch (text.back()) {
-    case 's':
-      unit = 1;
-      break;
-    case 'm':
-      unit = 60;
-      break;
-    case 'h':
-      unit = 3600;
-      break;
-    case 'd':
-      unit = 86400;
-      break;
-    case 'w':
-      unit = int64_t{7} * 86400;
-      break;
-    case 'M':
-      unit = int64_t{30} * 86400;
-      break;
-    case 'y':
-      unit = int64_t{365} * 86400;
-      break;
-    default:
-      return Problem("bad_timespan", "bad timespan unit in " + QuoteForMessage(text));
-  }
-  *seconds = n * unit;
+  *seconds = *parsed;
   return std::nullopt;
 }
 
