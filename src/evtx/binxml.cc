@@ -26,15 +26,6 @@ enum Token : uint8_t {
   kMoreFlag = 0x40,
 };
 
-std::string Hex(uint64_t v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out = "0x";
-  int shift = 60;
-  while (shift > 0 && ((v >> shift) & 0xf) == 0) shift -= 4;
-  for (; shift >= 0; shift -= 4) out.push_back(kDigits[(v >> shift) & 0xf]);
-  return out;
-}
-
 Status Damaged(std::string what, size_t offset) {
   return InvalidArgument(std::move(what) + " at chunk offset " + Hex(offset));
 }

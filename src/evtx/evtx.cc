@@ -7,6 +7,7 @@
 #include "evtx/binxml.h"
 #include "evtx/bytes.h"
 #include "evtx/json.h"
+#include "evtx/values.h"
 
 namespace vigil::evtx {
 namespace {
@@ -51,15 +52,6 @@ uint32_t Crc32(uint32_t crc, const uint8_t* p, size_t n) {
   return ~crc;
 }
 
-std::string Hex(uint64_t v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out = "0x";
-  int shift = 60;
-  while (shift > 0 && ((v >> shift) & 0xf) == 0) shift -= 4;
-  for (; shift >= 0; shift -= 4) out.push_back(kDigits[(v >> shift) & 0xf]);
-  return out;
-}
-
 bool AllZero(std::span<const uint8_t> bytes) {
   for (uint8_t b : bytes) {
     if (b != 0) return false;
@@ -82,7 +74,8 @@ void ReadChunk(std::span<const uint8_t> chunk, uint64_t base,
   }
   const uint32_t free_offset = Le32(chunk.data() + 48);
   if (free_offset < kChunkHeaderSize || free_offset > kChunkSize) {
-    on_problem({base, "chunk: free space offset " + Hex(free_offset) + " out of range, skipped"});
+    on_problem({base, "chunk: free space offset " + internal::Hex(free_offset) +
+                          " out of range, skipped"});
     return;
   }
   const uint32_t data_crc =

@@ -7,6 +7,15 @@
 #include "evtx/bytes.h"
 
 namespace vigil::evtx::internal {
+
+std::string Hex(uint64_t v) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out = "0x";
+  int shift = 60;
+  while (shift > 0 && ((v >> shift) & 0xf) == 0) shift -= 4;
+  for (; shift >= 0; shift -= 4) out.push_back(kDigits[(v >> shift) & 0xf]);
+  return out;
+}
 namespace {
 
 constexpr char kHexUpper[] = "0123456789ABCDEF";

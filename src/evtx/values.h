@@ -12,6 +12,9 @@
 
 namespace vigil::evtx::internal {
 
+// "0x1f": an offset or code in problem messages.
+std::string Hex(uint64_t v);
+
 enum ValueType : uint8_t {
   kNull = 0x00,
   kString = 0x01,
