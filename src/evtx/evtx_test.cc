@@ -501,17 +501,10 @@ TEST(EvtxTest, AmplificationIsBounded) {
   }
 }
 
-// With VIGIL_EVTX_WRITE_CORPUS=dir, writes the handcrafted inputs above as fuzzing seeds
-// (fuzz/corpus/evtx_fuzzer/): whole files, and bare record areas (records.*), which
-// evtx_fuzzer.cc also wraps into a chunk with valid checksums.
-TEST(EvtxTest, WriteFuzzCorpusOnRequest) {
-  const char* dir = std::getenv("VIGIL_EVTX_WRITE_CORPUS");
-  if (dir == nullptr) GTEST_SKIP() << "VIGIL_EVTX_WRITE_CORPUS not set";
-  auto write = [&](const std::string& name, std::span<const uint8_t> bytes) {
-    std::ofstream out(fs::path(dir) / name, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()),
-              static_cast<std::streamsize>(bytes.size()));
-  };
+// The fuzzing seeds in fuzz/corpus/evtx_fuzzer/ are the handcrafted inputs above: whole files,
+// and bare record areas (records.*), which evtx_fuzzer.cc wraps into a chunk with valid
+// checksums. This keeps them in step with the builder; VIGIL_EVTX_WRITE_CORPUS=dir rewrites them.
+TEST(EvtxTest, FuzzSeedsAreTheHandcraftedInputs) {
   auto records = [](const std::vector<uint8_t>& chunk) {
     const uint32_t end = chunk[48] | (chunk[49] << 8);
     return std::vector<uint8_t>(chunk.begin() + 512, chunk.begin() + end);
@@ -520,10 +513,30 @@ TEST(EvtxTest, WriteFuzzCorpusOnRequest) {
   both.AddRecord(1, kFileTime, TemplateRecord);
   both.AddRecord(2, kFileTime, DirectRecord);
   const std::vector<uint8_t> chunk = both.Finish();
-  write("template_and_direct.evtx", BuildFile({chunk}));
-  write("records.template_and_direct", records(chunk));
-  write("records.direct", records(OneRecordChunk(9)));
-  write("header_only.evtx", BuildFile({}));
+  const std::vector<std::pair<std::string, std::vector<uint8_t>>> seeds = {
+      {"template_and_direct.evtx", BuildFile({chunk})},
+      {"records.template_and_direct", records(chunk)},
+      {"records.direct", records(OneRecordChunk(9))},
+      {"header_only.evtx", BuildFile({})},
+  };
+  const char* source = std::getenv("VIGIL_SOURCE_DIR");
+  const char* write_to = std::getenv("VIGIL_EVTX_WRITE_CORPUS");
+  const fs::path dir = write_to != nullptr ? fs::path(write_to)
+                                           : fs::path(source != nullptr ? source : ".") / "fuzz" /
+                                                 "corpus" / "evtx_fuzzer";
+  for (const auto& [name, bytes] : seeds) {
+    if (write_to != nullptr) {
+      std::ofstream out(dir / name, std::ios::binary);
+      out.write(reinterpret_cast<const char*>(bytes.data()),
+                static_cast<std::streamsize>(bytes.size()));
+      continue;
+    }
+    std::ifstream in(dir / name, std::ios::binary);
+    ASSERT_TRUE(in) << (dir / name);
+    std::vector<uint8_t> kept((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+    EXPECT_EQ(kept, bytes) << name << " differs from the builder's output";
+  }
 }
 }  // namespace
 }  // namespace vigil::evtx
