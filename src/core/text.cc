@@ -159,6 +159,14 @@ std::string AsciiLower(std::string_view text) {
   return out;
 }
 
+bool EqualsAsciiFoldCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (AsciiLowerChar(a[i]) != AsciiLowerChar(b[i])) return false;
+  }
+  return true;
+}
+
 std::vector<std::string_view> Split(std::string_view text, char sep) {
   std::vector<std::string_view> pieces;
   size_t start = 0;

@@ -30,6 +30,9 @@ std::string_view Trim(std::string_view text);
 // Copy of `text` with A-Z mapped to a-z; every other byte unchanged.
 std::string AsciiLower(std::string_view text);
 
+// True when `a` and `b` are equal once A-Z are mapped to a-z ("Of" and "of"). No allocation.
+bool EqualsAsciiFoldCase(std::string_view a, std::string_view b);
+
 // Splits at every `sep`, keeping empty pieces: Split("a,,b", ',') is {"a", "", "b"}, Split("", ',')
 // is {""}. The pieces point into `text`.
 std::vector<std::string_view> Split(std::string_view text, char sep);

@@ -86,6 +86,10 @@ TEST(TrimTest, AsciiWhitespaceOnly) {
 TEST(AsciiLowerTest, OnlyAsciiLetters) {
   EXPECT_EQ(AsciiLower("Hello, WORLD 123"), "hello, world 123");
   EXPECT_EQ(AsciiLower("ĐÀ NẴNG"), "ĐÀ nẴng");
+  EXPECT_TRUE(EqualsAsciiFoldCase("AND", "and"));
+  EXPECT_TRUE(EqualsAsciiFoldCase("", ""));
+  EXPECT_FALSE(EqualsAsciiFoldCase("and", "an"));
+  EXPECT_FALSE(EqualsAsciiFoldCase("ĐÀ", "đà"));  // ASCII only
   EXPECT_EQ(AsciiLower(""), "");
 }
 

@@ -12,17 +12,6 @@ bool IsIdentChar(char c) {
          c == '.';
 }
 
-bool EqualsFold(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 class Parser {
  public:
   Parser(std::string_view text, const std::vector<std::string>& searches, int max_depth)
@@ -66,7 +55,7 @@ class Parser {
   }
 
   bool Peek(std::string_view word) const {
-    return pos_ < tokens_.size() && EqualsFold(tokens_[pos_], word);
+    return pos_ < tokens_.size() && EqualsAsciiFoldCase(tokens_[pos_], word);
   }
 
   MaybeProblem Depth(int depth) const {
@@ -143,7 +132,7 @@ class Parser {
       return Problem("bad_condition", "unexpected " + QuoteForMessage(token) + " in condition " +
                                           QuoteForMessage(text_));
     }
-    if (pos_ + 1 < tokens_.size() && EqualsFold(tokens_[pos_ + 1], "of")) {
+    if (pos_ + 1 < tokens_.size() && EqualsAsciiFoldCase(tokens_[pos_ + 1], "of")) {
       return ParseQuantifier(out);
     }
     ++pos_;
@@ -163,9 +152,9 @@ class Parser {
     const std::string quantifier = tokens_[pos_];
     pos_ += 2;  // quantifier, `of`
     bool all = false;
-    if (EqualsFold(quantifier, "all")) {
+    if (EqualsAsciiFoldCase(quantifier, "all")) {
       all = true;
-    } else if (quantifier != "1" && !EqualsFold(quantifier, "any")) {
+    } else if (quantifier != "1" && !EqualsAsciiFoldCase(quantifier, "any")) {
       return Problem("bad_condition",
                      "only `1 of` and `all of` exist; got " + QuoteForMessage(quantifier + " of"));
     }
@@ -173,7 +162,7 @@ class Parser {
       return Problem("bad_condition", "`of` needs a name pattern or `them`");
     }
     const std::string pattern = tokens_[pos_++];
-    const bool them = EqualsFold(pattern, "them");
+    const bool them = EqualsAsciiFoldCase(pattern, "them");
     Condition group;
     group.op = all ? Condition::Op::kAnd : Condition::Op::kOr;
     for (size_t i = 0; i < searches_.size(); ++i) {

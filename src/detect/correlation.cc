@@ -57,8 +57,6 @@ std::optional<double> Number(std::string_view text) {
   return n;
 }
 
-std::string RuleName(const SigmaRule& rule) { return !rule.id.empty() ? rule.id : rule.title; }
-
 }  // namespace
 
 CorrelationEngine::CorrelationEngine(const RuleSet& rules, CorrelationLimits limits)
@@ -102,7 +100,7 @@ void CorrelationEngine::Observe(const Detection& detection, const Event& event, 
     if (ref.empty()) continue;
     auto it = listeners_.find(ref);
     if (it == listeners_.end()) continue;
-    for (size_t i : it->second) Feed(i, ref, RuleName(rule), field, time_ns, 0, out);
+    for (size_t i : it->second) Feed(i, ref, RuleLabel(rule), field, time_ns, 0, out);
   }
 }
 
@@ -265,7 +263,7 @@ void CorrelationEngine::Feed(size_t index, const std::string& rule_ref,
     auto it = listeners_.find(ref);
     if (it == listeners_.end()) continue;
     for (size_t i : it->second) {
-      Feed(i, ref, RuleName(rule), group_field, time_ns, depth + 1, out);
+      Feed(i, ref, RuleLabel(rule), group_field, time_ns, depth + 1, out);
     }
   }
 }

@@ -102,14 +102,6 @@ constexpr std::string_view kDefaultMap = R"yaml(
 
 char Fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool EqualsFold(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Fold(a[i]) != Fold(b[i])) return false;
-  }
-  return true;
-}
-
 RuleProblem At(const YamlNode& node, std::string message) {
   return Problem("bad_logsource_map", std::move(message), node.line, node.column);
 }
@@ -211,7 +203,7 @@ bool LogsourceMap::Satisfies(const std::vector<const Event::Field*>& values, siz
     const Event::Field* f = values[when_indices_[entry][k]];
     if (f == nullptr) return false;
     bool ok = false;
-    for (const std::string& v : e.when[k].second) ok = ok || EqualsFold(f->value, v);
+    for (const std::string& v : e.when[k].second) ok = ok || EqualsAsciiFoldCase(f->value, v);
     if (!ok) return false;
   }
   return true;

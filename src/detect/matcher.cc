@@ -117,7 +117,6 @@ struct Pattern {
   Kind kind = Kind::kExact;
   std::string text;           // literal (simple kinds) or bytes (glob)
   std::vector<Token> tokens;  // glob only, parallel to text
-  bool cased = false;
 
   bool Match(std::string_view s) const {
     switch (kind) {
@@ -209,7 +208,6 @@ void Tokenize(std::string_view value, bool wildcards, std::string* text,
 // Builds a pattern; `lead`/`trail` add a `*` (contains/startswith/endswith).
 Pattern MakePattern(std::string_view value, bool wildcards, bool lead, bool trail, bool cased) {
   Pattern p;
-  p.cased = cased;
   if (lead) {
     p.text.push_back('*');
     p.tokens.push_back(Token::kStar);

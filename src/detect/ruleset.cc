@@ -21,8 +21,6 @@ std::string BucketKey(std::string_view product, std::string_view category,
   return key;
 }
 
-std::string RuleName(const SigmaRule& rule) { return !rule.id.empty() ? rule.id : rule.title; }
-
 MaybeProblem CompileSearches(const SigmaRule& rule, const CompileOptions& options,
                              FieldTable* fields, std::vector<RuleProblem>* warnings,
                              std::vector<CompiledSearch>* out, std::set<uint32_t>* used) {
@@ -233,7 +231,7 @@ void RuleSet::AddText(std::string_view yaml, const std::string& file, LoadReport
     ++report->documents;
     SigmaRule rule;
     if (MaybeProblem p = ParseRuleDocument(doc, file, &rule)) {
-      report->problems.push_back({file, RuleName(rule), *p});
+      report->problems.push_back({file, RuleLabel(rule), *p});
       continue;
     }
     if (rule.kind == RuleKind::kCorrelation) {
@@ -246,10 +244,10 @@ void RuleSet::AddText(std::string_view yaml, const std::string& file, LoadReport
     std::set<uint32_t> used;
     if (MaybeProblem p =
             CompileSearches(rule, options_.compile, &fields_, &warnings, &searches, &used)) {
-      report->problems.push_back({file, RuleName(rule), *p});
+      report->problems.push_back({file, RuleLabel(rule), *p});
       continue;
     }
-    for (RuleProblem& w : warnings) report->warnings.push_back({file, RuleName(rule), w});
+    for (RuleProblem& w : warnings) report->warnings.push_back({file, RuleLabel(rule), w});
     if (rule.kind == RuleKind::kFilter) {
       ++report->filters;
       auto filter = std::make_unique<CompiledFilter>();
@@ -281,7 +279,7 @@ void RuleSet::Finish(LoadReport* report) {
       auto it = by_name.find(target);
       if (it == by_name.end()) {
         report->warnings.push_back(
-            {f->rule.file, RuleName(f->rule),
+            {f->rule.file, RuleLabel(f->rule),
              Problem("unknown_rule", "the filter names rule " + target + ", which is not loaded")});
         continue;
       }
@@ -303,7 +301,7 @@ void RuleSet::Finish(LoadReport* report) {
     }
     if (!missing.empty()) {
       report->problems.push_back(
-          {c.file, RuleName(c),
+          {c.file, RuleLabel(c),
            Problem("unknown_rule",
                    "the correlation names rule " + missing + ", which is not loaded", c.line, 1)});
       --report->correlation_rules;

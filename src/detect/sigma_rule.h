@@ -89,6 +89,11 @@ struct SigmaRule {
   int line = 1;
 };
 
+// How messages name a rule: its id, else its title.
+inline std::string RuleLabel(const SigmaRule& rule) {
+  return !rule.id.empty() ? rule.id : rule.title;
+}
+
 // Parses one YAML document of a rule file. `file` is recorded in the rule.
 MaybeProblem ParseRuleDocument(const YamlNode& doc, const std::string& file, SigmaRule* out);
 

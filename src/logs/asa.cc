@@ -120,22 +120,27 @@ Status TakeAction(std::string_view* text, LogRecord* record) {
   return Status::Ok();
 }
 
+// After "Built", the direction: true for outbound. Other actions do not say it and are read as
+// outbound (the "to" side initiated), which is how most connections through a firewall start.
+Result<bool> TakeDirection(std::string_view* body, const LogRecord& record) {
+  if (record.action != "built") return true;
+  const std::string_view direction = NextToken(body);
+  if (direction != "inbound" && direction != "outbound") {
+    return FieldError("direction", Quote(direction) + " is neither inbound nor outbound");
+  }
+  return direction == "outbound";
+}
+
 // 302013/302015 "Built {inbound|outbound} TCP connection ID for A (mA) to B (mB)" and
 // 302014/302016 "Teardown TCP connection ID for A to B duration ...". Teardown messages do not
 // say the direction: they are read as outbound (the "to" side initiated), which is how most
 // connections through a firewall start.
 Status ParseConnection(std::string_view body, LogRecord* record) {
   VIGIL_RETURN_IF_ERROR(TakeAction(&body, record));
-  bool outbound = true;
-  if (record->action == "built") {
-    const std::string_view direction = NextToken(&body);
-    if (direction != "inbound" && direction != "outbound") {
-      return FieldError("direction", Quote(direction) + " is neither inbound nor outbound");
-    }
-    outbound = direction == "outbound";
-  } else if (record->action != "teardown") {
+  if (record->action != "built" && record->action != "teardown") {
     return FieldError("action", Quote(record->action) + " is neither Built nor Teardown");
   }
+  VIGIL_ASSIGN_OR_RETURN(const bool outbound, TakeDirection(&body, *record));
   VIGIL_RETURN_IF_ERROR(TakeProto(&body, record));
   VIGIL_RETURN_IF_ERROR(Expect(&body, "connection"));
   NextToken(&body);  // connection id
@@ -152,14 +157,7 @@ Status ParseConnection(std::string_view body, LogRecord* record) {
 // mapped address) and local (inside) addresses. ICMP ids are not kept as ports.
 Status ParseIcmpConnection(std::string_view body, LogRecord* record) {
   VIGIL_RETURN_IF_ERROR(TakeAction(&body, record));
-  bool outbound = true;
-  if (record->action == "built") {
-    const std::string_view direction = NextToken(&body);
-    if (direction != "inbound" && direction != "outbound") {
-      return FieldError("direction", Quote(direction) + " is neither inbound nor outbound");
-    }
-    outbound = direction == "outbound";
-  }
+  VIGIL_ASSIGN_OR_RETURN(const bool outbound, TakeDirection(&body, *record));
   VIGIL_RETURN_IF_ERROR(TakeProto(&body, record));
   VIGIL_RETURN_IF_ERROR(Expect(&body, "connection"));
   std::string_view peek = body;

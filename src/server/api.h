@@ -41,6 +41,8 @@ void AddOpenApiRoute(Router& router);
 // Shared by the resource, CSV and dashboard handlers (resource_api.cc).
 // The API view of a stored record: internal fields removed, computed fields added.
 Json PresentRecord(const domain::ResourceSpec& spec, Json stored, const ApiSettings& s);
+// The record if it exists and the caller sees it; otherwise NotFound (no difference shown).
+Result<Json> VisibleRecord(Call& call, const domain::ResourceSpec& spec, int64_t id);
 // Validates and inserts a decoded record for the caller, with its audit entry; returns the
 // stored record. Errors name the field.
 Result<Json> CreateRecord(Call& call, const domain::ResourceSpec& spec, Json record,

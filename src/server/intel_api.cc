@@ -58,15 +58,6 @@ Result<bool> ParseBool(std::string_view text, std::string_view name) {
   return InvalidArgument("must be true or false", std::string(name));
 }
 
-// The record if it exists and the caller sees it; otherwise NotFound (no difference shown).
-Result<Json> VisibleRecord(Call& call, const domain::ResourceSpec& spec, int64_t id) {
-  VIGIL_ASSIGN_OR_RETURN(auto found, call.tx.Get(spec, id));
-  if (!found || !call.access->SeesRecord(spec, *found)) {
-    return NotFound(std::string(spec.singular) + " " + std::to_string(id) + " not found");
-  }
-  return *found;
-}
-
 // Every record of `spec` in the given organisations (nullopt: all).
 Result<std::vector<Json>> AllRecords(Call& call, const domain::ResourceSpec& spec,
                                      std::optional<std::vector<int64_t>> orgs) {

@@ -134,14 +134,6 @@ Result<Json> Page(Call& call, const ResourceSpec& spec, const ApiSettings& setti
   return out;
 }
 
-Result<Json> VisibleRecord(Call& call, const ResourceSpec& spec, int64_t id) {
-  VIGIL_ASSIGN_OR_RETURN(auto found, call.tx.Get(spec, id));
-  if (!found || !call.access->SeesRecord(spec, *found)) {
-    return NotFound(std::string(spec.singular) + " " + std::to_string(id) + " not found");
-  }
-  return *found;
-}
-
 // The record for a change: visible (else 404) and owned by the caller's subtree (else 403).
 Result<Json> ChangeableRecord(Call& call, const ResourceSpec& spec, int64_t id) {
   VIGIL_ASSIGN_OR_RETURN(Json existing, VisibleRecord(call, spec, id));
@@ -181,6 +173,14 @@ Status DeleteRecord(Call& call, const ResourceSpec& spec, int64_t id, const ApiS
 }
 
 }  // namespace
+
+Result<Json> VisibleRecord(Call& call, const domain::ResourceSpec& spec, int64_t id) {
+  VIGIL_ASSIGN_OR_RETURN(auto found, call.tx.Get(spec, id));
+  if (!found || !call.access->SeesRecord(spec, *found)) {
+    return NotFound(std::string(spec.singular) + " " + std::to_string(id) + " not found");
+  }
+  return *found;
+}
 
 Json PresentRecord(const ResourceSpec& spec, Json stored, const ApiSettings& s) {
   Json out = domain::PublicView(spec, std::move(stored));
