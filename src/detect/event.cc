@@ -276,7 +276,7 @@ Status ParseJsonDocument(std::string_view json,
   return Status::Ok();
 }
 
-int64_t EventTime(const Event& event) {
+int64_t EventTime(const Event& event, std::string_view* written) {
   static constexpr std::array<std::string_view, 8> kNames = {"TimeCreated_SystemTime",
                                                              "@timestamp",
                                                              "timestamp",
@@ -293,6 +293,7 @@ int64_t EventTime(const Event& event) {
       auto [end, ec] = std::from_chars(f->value.data(), f->value.data() + f->value.size(), seconds);
       // Up to 2262-04-11, the last second whose nanoseconds fit in an int64.
       if (ec == std::errc() && seconds > 0 && seconds < 9.2e9) {
+        if (written != nullptr) *written = f->value;
         return static_cast<int64_t>(seconds * 1e9);
       }
       continue;
@@ -302,6 +303,7 @@ int64_t EventTime(const Event& event) {
     Result<int64_t> unix = CivilToUnix(civil, 0);
     constexpr int64_t kMaxSeconds = INT64_MAX / 1'000'000'000;
     if (unix.ok() && *unix >= -kMaxSeconds && *unix <= kMaxSeconds) {
+      if (written != nullptr) *written = f->value;
       return *unix * 1'000'000'000;
     }
   }

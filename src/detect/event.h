@@ -61,8 +61,9 @@ Status ParseJsonDocument(std::string_view json,
                          const std::function<void(Event& event, size_t index)>& each);
 
 // The event's time in Unix nanoseconds from its usual fields (EVTX SystemTime, @timestamp,
-// timestamp, ts, time, ...), or 0 when it has none that parses.
-int64_t EventTime(const Event& event);
+// timestamp, ts, time, ...), or 0 when it has none that parses. `written` (optional) is set to
+// the value it was read from.
+int64_t EventTime(const Event& event, std::string_view* written = nullptr);
 // The event's host (Computer, host.name, hostname, ...) or empty.
 std::string_view EventHost(const Event& event);
 

@@ -80,6 +80,10 @@ extern const ResourceSpec kApiTokens;
 // serves them with dedicated handlers; they are not generic CRUD collections).
 extern const ResourceSpec kIntelLists;
 extern const ResourceSpec kFindings;
+// Monitoring: alerts, their suppressions, and the log sources that post events (monitoring_api).
+extern const ResourceSpec kAlerts;
+extern const ResourceSpec kSuppressions;
+extern const ResourceSpec kIngestSources;
 
 // The resources exposed as CRUD collections under /api/v1, in documentation order.
 std::span<const ResourceSpec* const> ApiResources();

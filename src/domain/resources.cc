@@ -21,6 +21,8 @@ constexpr std::string_view kScopes[] = {"agency", "province", "national"};
 constexpr std::string_view kAssetRoles[] = {"server", "workstation", "network_device"};
 constexpr std::string_view kUserRoles[] = {"admin", "analyst", "unit_officer", "viewer"};
 constexpr std::string_view kFindingStatuses[] = {"open", "cleaned", "false_positive"};
+constexpr std::string_view kAlertStatuses[] = {"new", "acknowledged", "closed"};
+constexpr std::string_view kSeverities[] = {"low", "medium", "high", "critical"};
 
 constexpr FieldSpec Id() { return {.name = "id", .type = kInt, .access = RO}; }
 constexpr FieldSpec Created() { return {.name = "created_at", .type = kTimestamp, .access = RO}; }
@@ -197,6 +199,66 @@ constexpr FieldSpec kFindingFields[] = {
     Updated(),
 };
 
+// A Sigma detection on a host, folded with the repeats of its rule on that host (count).
+// Written by detection; people change only the status, through acknowledge/close/reopen.
+constexpr FieldSpec kAlertFields[] = {
+    Id(),
+    {.name = "rule_id", .type = kString, .access = RO, .searchable = true},
+    {.name = "rule_title", .type = kString, .access = RO, .searchable = true},
+    {.name = "rule_level", .type = kString, .access = RO},
+    {.name = "rule_description", .type = kString, .access = RO},
+    {.name = "severity", .type = kEnum, .access = RO, .values = kSeverities},
+    {.name = "status", .type = kEnum, .access = RO, .values = kAlertStatuses},
+    {.name = "host", .type = kString, .access = RO, .searchable = true},
+    {.name = "asset_id", .type = kRef, .access = RO, .ref = "assets"},
+    {.name = "asset_name", .type = kString, .access = RO},
+    {.name = "org_id", .type = kRef, .access = RO, .ref = "orgs"},
+    {.name = "system_id", .type = kRef, .access = RO, .ref = "systems"},
+    {.name = "system_security_level", .type = kInt, .access = RO},
+    {.name = "count", .type = kInt, .access = RO},
+    {.name = "first_seen", .type = kTimestamp, .access = RO},
+    {.name = "last_seen", .type = kTimestamp, .access = RO},
+    {.name = "first_event_id", .type = kInt, .access = RO},
+    {.name = "last_event_id", .type = kInt, .access = RO},
+    {.name = "tags", .type = kJson, .access = RO},
+    {.name = "fields", .type = kJson, .access = RO},
+    {.name = "false_positive", .type = kBool, .access = RO},
+    {.name = "close_reason", .type = kString, .access = RO},
+    {.name = "note", .type = kString, .access = RO},
+    {.name = "acknowledged_by_name", .type = kString, .access = RO},
+    {.name = "acknowledged_at", .type = kTimestamp, .access = RO},
+    {.name = "closed_by_name", .type = kString, .access = RO},
+    {.name = "closed_at", .type = kTimestamp, .access = RO},
+    Created(),
+    Updated(),
+};
+
+// "Do not alert on this rule for this host (any host when empty)", made when an alert is closed.
+constexpr FieldSpec kSuppressionFields[] = {
+    Id(),
+    {.name = "rule_id", .type = kString, .access = RO, .searchable = true},
+    {.name = "rule_title", .type = kString, .access = RO, .searchable = true},
+    {.name = "host", .type = kString, .access = RO, .searchable = true},
+    {.name = "org_id", .type = kRef, .access = RO, .ref = "orgs"},
+    {.name = "reason", .type = kString, .access = RO},
+    {.name = "created_by_name", .type = kString, .access = RO},
+    {.name = "hits", .type = kInt, .access = RO},
+    Created(),
+    Updated(),
+};
+
+// A log shipper (Winlogbeat, NXLog, Vector, ...) allowed to post events, by its token.
+constexpr FieldSpec kIngestSourceFields[] = {
+    Id(),
+    {.name = "name", .type = kString, .required = true, .max = 100, .searchable = true},
+    {.name = "org_id", .type = kRef, .required = true, .ref = "orgs"},
+    {.name = "token_hash", .type = kString, .access = Access::kInternal},
+    {.name = "events", .type = kInt, .access = RO},
+    {.name = "last_seen", .type = kTimestamp, .access = RO},
+    Created(),
+    Updated(),
+};
+
 }  // namespace
 
 const FieldSpec* ResourceSpec::Field(std::string_view field_name) const {
@@ -217,6 +279,9 @@ const ResourceSpec kSessions{"sessions", "session", kSessionFields, {}};
 const ResourceSpec kApiTokens{"api_tokens", "API token", kApiTokenFields, {}};
 const ResourceSpec kIntelLists{"intel_lists", "indicator list", kIntelListFields, "org_id"};
 const ResourceSpec kFindings{"findings", "finding", kFindingFields, "org_id"};
+const ResourceSpec kAlerts{"alerts", "alert", kAlertFields, "org_id"};
+const ResourceSpec kSuppressions{"suppressions", "suppression", kSuppressionFields, "org_id"};
+const ResourceSpec kIngestSources{"ingest_sources", "log source", kIngestSourceFields, "org_id"};
 
 std::span<const ResourceSpec* const> ApiResources() {
   static constexpr std::array<const ResourceSpec*, 5> kAll = {&kOrgs, &kSystems, &kAssets,

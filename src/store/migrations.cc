@@ -217,6 +217,85 @@ SELECT list_id, kind = 'range', first_addr, last_addr, seq FROM (
  WHERE first_addr IS NOT NULL AND last_addr IS NOT NULL
  ORDER BY 1, 2, 3, 5;
 )sql"},
+    // Monitoring. Events themselves live in events.db (src/events); here are the alerts made from
+    // them, the events each alert folds (up to 100, for its detail page), suppressions, the log
+    // sources that post events, and detection's cursor: the last event id evaluated, written in the
+    // same transaction as the alerts it produced, so that a restart neither loses nor repeats any.
+    {4, "alerts, suppressions, log sources", R"sql(
+CREATE TABLE alerts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  rule_id TEXT NOT NULL,
+  rule_title TEXT NOT NULL,
+  rule_level TEXT NOT NULL,
+  rule_description TEXT,
+  severity TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high', 'critical')),
+  status TEXT NOT NULL CHECK (status IN ('new', 'acknowledged', 'closed')),
+  host TEXT NOT NULL,
+  asset_id INTEGER REFERENCES assets(id) ON DELETE SET NULL,
+  asset_name TEXT,
+  org_id INTEGER REFERENCES orgs(id) ON DELETE CASCADE,
+  system_id INTEGER REFERENCES systems(id) ON DELETE SET NULL,
+  system_security_level INTEGER,
+  count INTEGER NOT NULL,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  first_event_id INTEGER NOT NULL,
+  last_event_id INTEGER NOT NULL,
+  tags TEXT,
+  fields TEXT,
+  false_positive INTEGER NOT NULL DEFAULT 0,
+  close_reason TEXT,
+  note TEXT,
+  acknowledged_by_name TEXT,
+  acknowledged_at TEXT,
+  closed_by_name TEXT,
+  closed_at TEXT,
+  search_text TEXT GENERATED ALWAYS AS (vigil_fold(rule_id || char(10) || rule_title || char(10) || host)) STORED,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX alerts_org ON alerts(org_id, status);
+CREATE INDEX alerts_open ON alerts(rule_id, host, status);
+CREATE INDEX alerts_last_seen ON alerts(last_seen);
+
+CREATE TABLE alert_events (
+  alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+  event_id INTEGER NOT NULL,
+  PRIMARY KEY (alert_id, event_id)
+) WITHOUT ROWID;
+
+CREATE TABLE suppressions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  rule_id TEXT NOT NULL,
+  rule_title TEXT,
+  host TEXT NOT NULL,
+  org_id INTEGER REFERENCES orgs(id) ON DELETE CASCADE,
+  reason TEXT,
+  created_by_name TEXT,
+  hits INTEGER NOT NULL DEFAULT 0,
+  search_text TEXT GENERATED ALWAYS AS (vigil_fold(rule_id || char(10) || coalesce(rule_title, '') || char(10) || host)) STORED,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX suppressions_rule ON suppressions(rule_id);
+
+CREATE TABLE ingest_sources (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  token_hash TEXT NOT NULL UNIQUE,
+  events INTEGER NOT NULL DEFAULT 0,
+  last_seen TEXT,
+  search_text TEXT GENERATED ALWAYS AS (vigil_fold(name)) STORED,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE detection_state (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

@@ -291,6 +291,10 @@ class SqliteTransaction final : public Transaction {
                                                          const IpAddress& ip) override;
   Result<std::vector<IndicatorRow>> IndicatorsStartingIn(int64_t list_id, const IpAddress& first,
                                                          const IpAddress& last) override;
+  Result<int64_t> DetectionCounter(std::string_view name) override;
+  Status SetDetectionCounter(std::string_view name, int64_t value) override;
+  Status LinkAlertEvent(int64_t alert_id, int64_t event_id) override;
+  Result<std::vector<int64_t>> AlertEventIds(int64_t alert_id, int64_t limit) override;
   Status Commit() override {
     VIGIL_RETURN_IF_ERROR(conn_->Exec("COMMIT"));
     committed_ = true;
@@ -416,6 +420,13 @@ Status SqliteTransaction::Where(const ResourceSpec& spec, const ListQuery& q, bo
     if (f == nullptr || !f->stored) return InvalidArgument("cannot filter on this field", name);
     if (value.is_null()) {
       clauses.push_back("\"" + name + "\" IS NULL");
+    } else if (value.is_array()) {
+      std::string in = "\"" + name + "\" IN (";
+      for (size_t i = 0; i < value.size(); ++i) {
+        in += i == 0 ? "?" : ", ?";
+        binds->emplace_back(f, value[i]);
+      }
+      clauses.push_back(value.empty() ? std::string("0") : in + ")");
     } else {
       clauses.push_back("\"" + name + "\" = ?");
       binds->emplace_back(f, value);
@@ -737,6 +748,53 @@ Result<std::vector<IndicatorRow>> ReadIndicators(sqlite3* db, sqlite3_stmt* stmt
 Status BindKey(sqlite3_stmt* stmt, int index, const IpAddress& ip) {
   if (BindAddress(stmt, index, ip) != SQLITE_OK) return Internal("database: cannot bind parameter");
   return Status::Ok();
+}
+
+Result<int64_t> SqliteTransaction::DetectionCounter(std::string_view name) {
+  VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                         conn_->Prepare("SELECT value FROM detection_state WHERE name = ?"));
+  sqlite3_bind_text(stmt, 1, name.data(), static_cast<int>(name.size()), SQLITE_TRANSIENT);
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) return int64_t{sqlite3_column_int64(stmt, 0)};
+  if (rc == SQLITE_DONE) return int64_t{0};
+  return Internal(std::string("database: ") + sqlite3_errmsg(conn_->db()));
+}
+
+Status SqliteTransaction::SetDetectionCounter(std::string_view name, int64_t value) {
+  VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                         conn_->Prepare("INSERT INTO detection_state (name, value) VALUES (?, ?) "
+                                        "ON CONFLICT (name) DO UPDATE SET value = excluded.value"));
+  sqlite3_bind_text(stmt, 1, name.data(), static_cast<int>(name.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_int64(stmt, 2, value);
+  if (sqlite3_step(stmt) != SQLITE_DONE) {
+    return Internal(std::string("database: ") + sqlite3_errmsg(conn_->db()));
+  }
+  return Status::Ok();
+}
+
+Status SqliteTransaction::LinkAlertEvent(int64_t alert_id, int64_t event_id) {
+  VIGIL_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      conn_->Prepare("INSERT OR IGNORE INTO alert_events (alert_id, event_id) VALUES (?, ?)"));
+  sqlite3_bind_int64(stmt, 1, alert_id);
+  sqlite3_bind_int64(stmt, 2, event_id);
+  if (sqlite3_step(stmt) != SQLITE_DONE) {
+    return Internal(std::string("database: ") + sqlite3_errmsg(conn_->db()));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<int64_t>> SqliteTransaction::AlertEventIds(int64_t alert_id, int64_t limit) {
+  VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                         conn_->Prepare("SELECT event_id FROM alert_events WHERE alert_id = ? "
+                                        "ORDER BY event_id DESC LIMIT ?"));
+  sqlite3_bind_int64(stmt, 1, alert_id);
+  sqlite3_bind_int64(stmt, 2, limit);
+  std::vector<int64_t> ids;
+  int rc = 0;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) ids.push_back(sqlite3_column_int64(stmt, 0));
+  if (rc != SQLITE_DONE) return Internal(std::string("database: ") + sqlite3_errmsg(conn_->db()));
+  return ids;
 }
 
 Result<std::vector<IndicatorRow>> SqliteTransaction::ListIndicators(int64_t list_id) {

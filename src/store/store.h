@@ -35,7 +35,8 @@ struct ListQuery {
   // also_visible_via field) is in this set are returned. nullopt: no restriction.
   std::optional<std::vector<int64_t>> scope;
   std::string search;  // case-insensitive (Vietnamese-aware) substring of any searchable field
-  std::vector<std::pair<std::string, Json>> equals;    // scalar field == value
+  // scalar field == value; a JSON array as the value: the field equals one of its elements
+  std::vector<std::pair<std::string, Json>> equals;
   std::vector<std::pair<std::string, Json>> contains;  // list field contains value
   int64_t limit = 100;
   int64_t offset = 0;
@@ -117,6 +118,14 @@ class Transaction {
   virtual Result<std::vector<IndicatorRow>> IndicatorsStartingIn(int64_t list_id,
                                                                  const IpAddress& first,
                                                                  const IpAddress& last) = 0;
+
+  // Monitoring. A named counter of detection (its event cursor), 0 when never set.
+  virtual Result<int64_t> DetectionCounter(std::string_view name) = 0;
+  virtual Status SetDetectionCounter(std::string_view name, int64_t value) = 0;
+  // Links stored event `event_id` to alert `alert_id` (again: no effect).
+  virtual Status LinkAlertEvent(int64_t alert_id, int64_t event_id) = 0;
+  // The newest `limit` event ids linked to the alert, newest first.
+  virtual Result<std::vector<int64_t>> AlertEventIds(int64_t alert_id, int64_t limit) = 0;
 
   virtual Status Commit() = 0;
 };

@@ -1,0 +1,102 @@
+#include "events/normalise.h"
+
+#include <array>
+
+#include "logs/syslog.h"
+
+namespace vigil::events {
+namespace {
+
+// The first line of `text`, cut to kMaxSummary bytes on a UTF-8 boundary.
+std::string Summary(std::string_view text) {
+  size_t end = text.find_first_of("\r\n");
+  if (end == std::string_view::npos) end = text.size();
+  if (end > kMaxSummary) {
+    end = kMaxSummary;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  }
+  return std::string(text.substr(0, end));
+}
+
+// A summary of a JSON event: its message field when it has one, else "Channel EventID" for
+// Windows events, else the leading bytes of the object.
+std::string JsonSummary(const detect::Event& event, std::string_view data) {
+  static constexpr std::array<std::string_view, 5> kMessageNames = {"message", "Message", "msg",
+                                                                    "alert.signature", "log"};
+  for (std::string_view name : kMessageNames) {
+    const detect::Event::Field* f = event.Find(name);
+    if (f != nullptr && !f->value.empty()) return Summary(f->value);
+  }
+  const detect::Event::Field* channel = event.Find("Channel");
+  const detect::Event::Field* id = event.Find("EventID");
+  if (channel != nullptr && id != nullptr) {
+    return Summary(std::string(channel->value) + " " + std::string(id->value));
+  }
+  return Summary(data);
+}
+
+void AddNumber(detect::Event* e, std::string_view name, int64_t value) {
+  e->Add(name, std::to_string(value), detect::ValueKind::kNumber);
+}
+
+Status NormaliseSyslog(std::string_view data, std::string_view peer, int64_t received_ms,
+                       NormalisedEvent* out) {
+  logs::SyslogContext ctx;
+  ctx.now_unix_seconds = received_ms / 1000;
+  VIGIL_ASSIGN_OR_RETURN(logs::SyslogMessage m, logs::ParseSyslog(data, ctx));
+  detect::Event& e = out->fields;
+  using detect::ValueKind;
+  e.Add("source_type", "syslog", ValueKind::kString);
+  e.Add("syslog_format", logs::SyslogFormatName(m.format), ValueKind::kString);
+  AddNumber(&e, "facility", m.facility);
+  AddNumber(&e, "severity", m.severity);
+  if (!m.hostname.empty()) e.Add("hostname", m.hostname, ValueKind::kString);
+  if (!m.app_name.empty()) e.Add("app_name", m.app_name, ValueKind::kString);
+  if (!m.procid.empty()) e.Add("procid", m.procid, ValueKind::kString);
+  if (!m.msgid.empty()) e.Add("msgid", m.msgid, ValueKind::kString);
+  e.Add("message", m.message, ValueKind::kString);
+  for (const logs::SyslogSdElement& element : m.structured_data) {
+    for (const logs::SyslogSdParam& param : element.params) {
+      e.Add(element.id + "." + param.name, param.value, ValueKind::kString);
+    }
+  }
+  // Shippers often send JSON as the syslog text: its fields join the event's.
+  if (m.message.starts_with('{')) {
+    detect::Event inner;
+    if (detect::ParseJsonEvent(m.message, &inner).ok()) {
+      for (const detect::Event::Field& f : inner.fields()) {
+        if (e.Find(f.name) == nullptr) e.Add(f.name, f.value, f.kind);
+      }
+    }
+  }
+  out->time_ms = m.time_unix_ns != 0 ? m.time_unix_ns / 1'000'000 : received_ms;
+  out->original_time = m.timestamp;
+  out->host = !m.hostname.empty() ? m.hostname : std::string(peer);
+  out->message = Summary(m.message);
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string_view RawKindName(ingest::RawKind kind) {
+  return kind == ingest::RawKind::kSyslog ? "syslog" : "json";
+}
+
+Status Normalise(ingest::RawKind kind, std::string_view data, std::string_view peer,
+                 int64_t received_ms, NormalisedEvent* out) {
+  out->fields.Clear();
+  out->original_time.clear();
+  if (kind == ingest::RawKind::kSyslog) return NormaliseSyslog(data, peer, received_ms, out);
+  VIGIL_RETURN_IF_ERROR(detect::ParseJsonEvent(data, &out->fields));
+  out->fields.Add("source_type", "json", detect::ValueKind::kString);
+  std::string_view written;
+  int64_t ns = detect::EventTime(out->fields, &written);
+  out->time_ms = ns != 0 ? ns / 1'000'000 : received_ms;
+  out->original_time = written;
+  out->host = detect::EventHost(out->fields);
+  if (out->host.empty()) out->host = peer;
+  out->message = JsonSummary(out->fields, data);
+  return Status::Ok();
+}
+
+}  // namespace vigil::events

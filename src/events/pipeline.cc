@@ -1,0 +1,134 @@
+#include "events/pipeline.h"
+
+#include <chrono>
+
+namespace vigil::events {
+namespace {
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+size_t RawBytes(const ingest::RawEvent& e) {
+  return e.data.size() + e.peer.size() + e.source.size() + sizeof(ingest::RawEvent);
+}
+
+}  // namespace
+
+Pipeline::Pipeline(EventStore& store, const EventAttributor* attributor, PipelineOptions options)
+    : store_(store), attributor_(attributor), options_(std::move(options)) {
+  writer_ = std::thread([this] { Run(); });
+}
+
+Pipeline::~Pipeline() { Stop(); }
+
+Status Pipeline::Submit(std::vector<ingest::RawEvent>& batch,
+                        std::function<void(const Status&)> on_durable) {
+  size_t bytes = 0;
+  for (const ingest::RawEvent& e : batch) bytes += RawBytes(e);
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return Status(StatusCode::kUnavailable, "the event pipeline is stopping");
+    // An empty queue takes any batch, so one larger than the limit still gets through.
+    if (queue_bytes_ > 0 && queue_bytes_ + bytes > options_.max_queue_bytes) {
+      refused_ += batch.size();
+      return Status(StatusCode::kResourceExhausted, "the event queue is full; retry later");
+    }
+    accepted_ += batch.size();
+    queue_bytes_ += bytes;
+    queue_.push_back(Pending{std::move(batch), std::move(on_durable), bytes});
+    batch.clear();
+  }
+  wake_.notify_one();
+  return Status::Ok();
+}
+
+void Pipeline::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (writer_.joinable()) writer_.join();
+}
+
+PipelineStats Pipeline::stats() const {
+  PipelineStats s;
+  s.accepted = accepted_;
+  s.refused = refused_;
+  s.stored = stored_;
+  s.unparsed = unparsed_;
+  s.commits = commits_;
+  s.failed = failed_;
+  std::lock_guard lock(mutex_);
+  s.queue_bytes = queue_bytes_;
+  return s;
+}
+
+void Pipeline::Run() {
+  std::vector<Pending> work;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything is committed
+      size_t events = 0;
+      while (!queue_.empty() && (work.empty() || events < options_.max_commit_events)) {
+        events += queue_.front().events.size();
+        queue_bytes_ -= queue_.front().bytes;
+        work.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    Commit(work);
+    work.clear();
+  }
+}
+
+void Pipeline::Commit(std::vector<Pending>& work) {
+  std::vector<StoredEvent> rows;
+  NormalisedEvent normalised;
+  const int64_t now_ns = NowNs();
+  for (Pending& pending : work) {
+    for (ingest::RawEvent& raw : pending.events) {
+      StoredEvent row;
+      row.received_ms = (raw.received_ns != 0 ? raw.received_ns : now_ns) / 1'000'000;
+      row.source_type = std::string(RawKindName(raw.kind));
+      row.source = std::move(raw.source);
+      row.peer = raw.peer;
+      Status parsed = Normalise(raw.kind, raw.data, row.peer, row.received_ms, &normalised);
+      if (parsed.ok()) {
+        row.time_ms = normalised.time_ms;
+        row.original_time = std::move(normalised.original_time);
+        row.host = std::move(normalised.host);
+        row.message = std::move(normalised.message);
+        if (attributor_ != nullptr) attributor_->Attribute(raw, normalised, &row);
+      } else {
+        ++unparsed_;
+        row.time_ms = row.received_ms;
+        row.host = row.peer;
+        row.message = "unparsed: " + parsed.message();
+      }
+      if (row.org_id == 0) row.org_id = raw.source_org_id;
+      row.raw = std::move(raw.data);
+      rows.push_back(std::move(row));
+    }
+  }
+  Status committed = store_.Append(rows);
+  if (committed.ok()) {
+    ++commits_;
+    stored_ += rows.size();
+  } else {
+    failed_ += rows.size();
+  }
+  for (Pending& pending : work) {
+    if (pending.on_durable) pending.on_durable(committed);
+  }
+  if (committed.ok() && !rows.empty() && options_.on_committed) {
+    options_.on_committed(rows.back().id);
+  }
+}
+
+}  // namespace vigil::events
