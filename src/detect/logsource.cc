@@ -78,6 +78,13 @@ constexpr std::string_view kDefaultMap = R"yaml(
 - {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: [23, 26]}, logsource: {product: windows, category: file_delete}}
 - {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 24}, logsource: {product: windows, category: clipboard_capture}}
 - {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 25}, logsource: {product: windows, category: process_tampering}}
+- {when: {source_type: syslog}, logsource: {product: linux, service: syslog}}
+- {when: {source_type: syslog, facility: [4, 10]}, logsource: {product: linux, service: auth}}
+- {when: {source_type: syslog, app_name: sshd}, logsource: {product: linux, service: sshd}}
+- {when: {source_type: syslog, app_name: sudo}, logsource: {product: linux, service: sudo}}
+- {when: {source_type: syslog, app_name: [cron, CRON, crond]}, logsource: {product: linux, service: cron}}
+- {when: {source_type: syslog, app_name: [clamd, freshclam, clamav]}, logsource: {product: linux, service: clamav}}
+- {when: {source_type: syslog, app_name: vsftpd}, logsource: {product: linux, service: vsftpd}}
 - {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 26}, logsource: {product: windows, category: file_delete_detected}}
 - {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 27}, logsource: {product: windows, category: file_block_executable}}
 - {when: {Channel: Microsoft-Windows-Sysmon/Operational, EventID: 28}, logsource: {product: windows, category: file_block_shredding}}

@@ -10,7 +10,9 @@
 // when one of the event's label sets has the rule's product, category and service (those the
 // rule gives). Rules whose logsource no entry can produce (AWS, Linux auditd, web servers, ...)
 // run on events that no entry labels, since nothing better is known about those. The default
-// map (DefaultLogsourceMap) covers Windows: services by channel, Sysmon and Security categories.
+// map (DefaultLogsourceMap) covers Windows (services by channel, Sysmon and Security categories)
+// and syslog as the server normalises it (source_type: syslog): product linux, service syslog,
+// auth (facility auth/authpriv) and sshd, sudo, cron, clamav, vsftpd by program name.
 #pragma once
 
 #include <memory>
