@@ -2,8 +2,10 @@
 // (src/http/server.*) and the application (src/server/). The application never sees Beast.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,10 +33,31 @@ struct Request {
   std::optional<std::string_view> Query(std::string_view name) const;
 };
 
+// A response body produced over time (server-sent events). The server sends the status and
+// headers with `Transfer-Encoding: chunked` (no Content-Length), then calls Pull on the
+// connection's strand every poll_interval and sends whatever it appended as one chunk (nothing
+// when it appended nothing); when Pull returns false the server sends what was appended, then
+// the final chunk, and ends the connection (no keep-alive after a stream). When the client goes
+// away (a write fails) or the server stops, the stream is released; its destructor must not block.
+// Pull must not block; it is never called concurrently for one stream.
+// (Details: the first Pull comes right after the headers are sent. HTTP/1.0 clients get the raw
+// bytes and the end of the body is the close. A HEAD request gets the headers only and Pull is
+// never called. The server also notices a client that closes the connection while the stream is
+// quiet. An exception from Pull ends the stream like `false`, reported to on_handler_exception.
+// A 204 or 304 response ignores `stream`.)
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  virtual bool Pull(std::string* out) = 0;
+  std::chrono::milliseconds poll_interval{200};
+};
+
 struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;  // in order; may repeat (Set-Cookie)
   std::string body;
+  // When set, the body is streamed (see BodyStream) and `body` is ignored.
+  std::shared_ptr<BodyStream> stream;
 
   void SetHeader(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -10,10 +10,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cstdio>
 #include <ctime>
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -98,28 +100,37 @@ std::string EndpointString(const std::string& host, uint16_t port) {
   return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-// Converts the application's response. `close` is set when the handler asked for
-// "Connection: close". Returns nullopt when the response is not valid HTTP (bad status, header
-// name or value), so the caller can answer 500 instead of sending something malformed.
-std::optional<bhttp::response<bhttp::string_body>> ToBeast(Response&& in, unsigned version,
-                                                           bool head, bool* close) {
-  if (in.status < 200 || in.status > 599) return std::nullopt;
-  bhttp::response<bhttp::string_body> res;
-  res.version(version);
-  res.result(static_cast<unsigned>(in.status));
+bool IsBodiless(int status) { return status == 204 || status == 304; }
+
+// Sets the status line and the application's headers (plus Date). `close` is set when the handler
+// asked for "Connection: close". Returns false when the response is not valid HTTP (bad status,
+// header name or value), so the caller can answer 500 instead of sending something malformed.
+bool ToBeastHeader(const Response& in, unsigned version, bhttp::response_header<>* res,
+                   bool* close) {
+  if (in.status < 200 || in.status > 599) return false;
+  res->version(version);
+  res->result(static_cast<unsigned>(in.status));
   bool has_date = false;
-  for (auto& [name, value] : in.headers) {
-    if (!IsToken(name) || !IsFieldValue(value)) return std::nullopt;
+  for (const auto& [name, value] : in.headers) {
+    if (!IsToken(name) || !IsFieldValue(value)) return false;
     if (EqualsNoCase(name, "content-length") || EqualsNoCase(name, "transfer-encoding")) continue;
     if (EqualsNoCase(name, "connection")) {
       if (HasToken(value, "close")) *close = true;
       continue;
     }
     has_date = has_date || EqualsNoCase(name, "date");
-    res.insert(name, value);
+    res->insert(name, value);
   }
-  if (!has_date) res.set(bhttp::field::date, HttpDate());
-  bool bodiless = in.status == 204 || in.status == 304;
+  if (!has_date) res->set(bhttp::field::date, HttpDate());
+  return true;
+}
+
+// Converts the application's response (not a stream); nullopt as for ToBeastHeader.
+std::optional<bhttp::response<bhttp::string_body>> ToBeast(Response&& in, unsigned version,
+                                                           bool head, bool* close) {
+  bhttp::response<bhttp::string_body> res;
+  if (!ToBeastHeader(in, version, &res, close)) return std::nullopt;
+  bool bodiless = IsBodiless(in.status);
   if (!bodiless) res.content_length(in.body.size());
   if (!bodiless && !head) res.body() = std::move(in.body);
   return res;
@@ -290,16 +301,23 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     } catch (...) {
       what = "unknown exception";
     }
-    if (options().on_handler_exception) {
-      try {
-        options().on_handler_exception(request.method + " " + request.path + ": " + what);
-      } catch (...) {  // A failing logger must not take the server down either.
-      }
-    }
+    ReportException(request.method + " " + request.path + ": " + what);
     return Response::JsonError(500, "internal", "internal error");
   }
 
+  void ReportException(const std::string& message) {
+    if (!options().on_handler_exception) return;
+    try {
+      options().on_handler_exception(message);
+    } catch (...) {  // A failing logger must not take the server down either.
+    }
+  }
+
   void Write(Response response, unsigned version, bool head, bool close) {
+    if (response.stream && !IsBodiless(response.status)) {
+      StartStream(std::move(response), version, head);
+      return;
+    }
     res_ = ToBeast(std::move(response), version, head, &close);
     if (!res_) {
       res_ = ToBeast(Response::JsonError(500, "internal", "invalid response from handler"), version,
@@ -337,6 +355,118 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void OnShutdown(beast::error_code) {}
 
+  // Streaming (see BodyStream): the header, then one write per Pull that produced bytes, with a
+  // poll timer in between. Only writes carry a deadline (request_timeout); a quiet stream has just
+  // the timer and a read that notices the client going away (and discards anything it sends).
+  // The stream is released as soon as it ends, fails, or the client is gone.
+  void StartStream(Response response, unsigned version, bool head) {
+    bool close = true;
+    bhttp::response<bhttp::empty_body> res;
+    if (!ToBeastHeader(response, version, &res, &close)) {
+      Write(Response::JsonError(500, "internal", "invalid response from handler"), version, head,
+            true);
+      return;
+    }
+    chunked_ = version >= 11;
+    res.chunked(chunked_);
+    res.keep_alive(false);
+    std::ostringstream header;
+    header << res.base();
+    wire_ = std::move(header).str();
+    if (!head) body_stream_ = std::move(response.stream);
+    poll_timer_.emplace(stream_.get_executor());
+    Lowest().expires_after(options().request_timeout);
+    asio::async_write(stream_, asio::buffer(wire_), Bind(&Session::OnStreamHeader));
+  }
+
+  void OnStreamHeader(beast::error_code ec, size_t) {
+    if (ec || !body_stream_) {  // Failed, stopped, or HEAD: the header was all.
+      EndStream(!ec);
+      return;
+    }
+    Lowest().expires_never();
+    WatchStreamClient();
+    PullStream();
+  }
+
+  void WatchStreamClient() {
+    watching_ = true;
+    stream_.async_read_some(buffer_.prepare(kReadChunkBytes), Bind(&Session::OnStreamClient));
+  }
+
+  void OnStreamClient(beast::error_code ec, size_t) {
+    watching_ = false;
+    if (stream_finished_) {
+      Shutdown();  // The last chunk is out and this read was cancelled for the shutdown.
+    } else if (ec) {
+      EndStream(false);  // The client went away (or the connection failed).
+    } else {
+      WatchStreamClient();
+    }
+  }
+
+  void PullStream() {
+    std::string data;
+    bool more = false;
+    try {
+      more = body_stream_->Pull(&data);
+    } catch (const std::exception& e) {
+      ReportException(std::string("body stream: ") + e.what());
+    } catch (...) {
+      ReportException("body stream: unknown exception");
+    }
+    if (more && data.empty()) {
+      WaitForPull();
+      return;
+    }
+    if (!chunked_) {
+      wire_ = std::move(data);
+    } else {
+      wire_.clear();
+      if (!data.empty()) {
+        char size[20];
+        int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+        wire_.append(size, static_cast<size_t>(n)).append(data).append("\r\n");
+      }
+      if (!more) wire_.append("0\r\n\r\n");
+    }
+    stream_last_ = !more;
+    Lowest().expires_after(options().request_timeout);  // The watching read keeps its own.
+    asio::async_write(stream_, asio::buffer(wire_), Bind(&Session::OnStreamChunk));
+  }
+
+  void OnStreamChunk(beast::error_code ec, size_t) {
+    if (ec || !body_stream_ || stream_last_) {
+      EndStream(!ec && body_stream_);
+      return;
+    }
+    Lowest().expires_never();
+    WaitForPull();
+  }
+
+  void WaitForPull() {
+    poll_timer_->expires_after(body_stream_->poll_interval);
+    poll_timer_->async_wait(Bind(&Session::OnPollTimer));
+  }
+
+  void OnPollTimer(beast::error_code ec) {
+    if (!ec && body_stream_) PullStream();
+  }
+
+  // Releases the stream. `sent` (everything went out): close gracefully once the watching read
+  // has returned; otherwise the connection just ends with the operations still pending.
+  void EndStream(bool sent) {
+    body_stream_.reset();
+    poll_timer_->cancel();
+    if (!sent || stream_finished_) return;
+    stream_finished_ = true;
+    if (watching_) {
+      Lowest().cancel();  // OnStreamClient shuts down.
+    } else {
+      Shutdown();
+    }
+  }
+
   void Drain(beast::error_code ec, size_t n) {
     drained_ += n;
     if (ec || drained_ > kMaxDrainBytes) return;
@@ -352,6 +482,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   size_t body_limit_ = 0;  // of the request being read
   std::optional<bhttp::response<bhttp::empty_body>> continue_;
   std::optional<bhttp::response<bhttp::string_body>> res_;
+  std::shared_ptr<BodyStream> body_stream_;  // while a stream is being sent
+  std::optional<asio::steady_timer> poll_timer_;
+  std::string wire_;  // the stream bytes being written
+  bool chunked_ = false;
+  bool stream_last_ = false;      // the write in flight ends the stream
+  bool stream_finished_ = false;  // all sent; closing
+  bool watching_ = false;         // a read for the client going away is pending
   bool close_ = false;
   bool drain_ = false;
   size_t drained_ = 0;

@@ -8,6 +8,8 @@
 // (and again for writing the response, and for the TLS handshake), `max_header_bytes` (431) and
 // `max_body_bytes` (413; `max_upload_bytes` under `upload_path_prefixes`). The handler runs on the
 // I/O thread that read the request: a handler that blocks for long occupies one of the `threads`.
+// A streamed response (Response::stream, see BodyStream) holds no thread either: between polls
+// only a timer waits, and only its writes are timed (request_timeout each).
 #pragma once
 
 #include <chrono>
