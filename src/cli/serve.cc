@@ -11,6 +11,7 @@
 #include "http/tls.h"
 #include "server/app.h"
 #include "server/config.h"
+#include "server/monitoring.h"
 #include "store/store.h"
 
 namespace vigil::cli {
@@ -46,6 +47,24 @@ Status WaitForSignal() {
   return Status::Ok();
 }
 
+server::MonitoringOptions MonitoringOptionsFrom(const server::Config& config,
+                                                const http::ServerOptions& http) {
+  const server::MonitoringConfig& c = config.monitoring;
+  server::MonitoringOptions o;
+  o.data_dir = config.data_dir;
+  o.rule_paths = c.rules;
+  o.logsource_map = c.logsource_map;
+  o.retention.days_by_level = c.retention_days;
+  o.retention.max_bytes = c.max_event_bytes;
+  o.alerts.fold_window = std::chrono::minutes(c.alert_fold_minutes);
+  o.syslog.udp = c.syslog_udp;
+  o.syslog.tcp = c.syslog_tcp;
+  o.syslog.tls = c.syslog_tls;
+  o.syslog.cert_file = http.cert_file;
+  o.syslog.key_file = http.key_file;
+  return o;
+}
+
 }  // namespace
 
 void AddServeFlags(CLI::App* cmd, ServeFlags* f) {
@@ -58,6 +77,13 @@ void AddServeFlags(CLI::App* cmd, ServeFlags* f) {
   cmd->add_option("--web-root", f->web_root, "Directory of the built console [VIGIL_WEB_ROOT]");
   cmd->add_option("--threads", f->threads, "Server threads [VIGIL_THREADS; 2]")
       ->check(CLI::Range(1, 256));
+  cmd->add_option("--rules", f->rules,
+                  "Sigma rule file or folder for live detection; repeatable [VIGIL_RULES]");
+  cmd->add_option("--syslog-udp", f->syslog_udp, "Receive syslog over UDP on HOST:PORT");
+  cmd->add_option("--syslog-tcp", f->syslog_tcp,
+                  "Receive syslog over TCP on HOST:PORT (LF or octet-counted frames)");
+  cmd->add_option("--syslog-tls", f->syslog_tls,
+                  "Receive syslog over TLS on HOST:PORT (the server's certificate)");
 }
 
 int RunServe(const ServeFlags& flags, const char* argv0) {
@@ -71,6 +97,10 @@ int RunServe(const ServeFlags& flags, const char* argv0) {
   if (!flags.web_root.empty()) config.web_root = flags.web_root;
   if (flags.threads > 0) config.threads = flags.threads;
   if (!flags.tls.empty()) config.tls = *server::ParseTlsMode(flags.tls);
+  if (!flags.rules.empty()) config.monitoring.rules = flags.rules;
+  if (!flags.syslog_udp.empty()) config.monitoring.syslog_udp = flags.syslog_udp;
+  if (!flags.syslog_tcp.empty()) config.monitoring.syslog_tcp = flags.syslog_tcp;
+  if (!flags.syslog_tls.empty()) config.monitoring.syslog_tls = flags.syslog_tls;
 
   auto addr = server::ParseListen(config.listen);
   if (!addr.ok()) return Fail(addr.status());
@@ -93,10 +123,12 @@ int RunServe(const ServeFlags& flags, const char* argv0) {
   options.host = addr->host;
   options.port = addr->port;
   options.threads = config.threads;
-  // Indicator lists and firewall logs uploaded to /api/v1/intel/ may be up to 64 MiB.
-  options.upload_path_prefixes = {"/api/v1/intel/"};
+  // Indicator lists and firewall logs uploaded to /api/v1/intel/, and event batches posted to
+  // /api/v1/ingest, may be up to 64 MiB.
+  options.upload_path_prefixes = {"/api/v1/intel/", "/api/v1/ingest"};
   options.tls = tls;
-  if (tls) {
+  const bool syslog_tls = !config.monitoring.syslog_tls.empty();
+  if (tls || syslog_tls) {
     options.cert_file = config.cert_file.empty() ? (config.data_dir / "tls/server.crt").string()
                                                  : config.cert_file.string();
     options.key_file = config.key_file.empty() ? (config.data_dir / "tls/server.key").string()
@@ -112,7 +144,11 @@ int RunServe(const ServeFlags& flags, const char* argv0) {
     }
   }
 
+  auto monitoring = server::Monitoring::Start(**store, MonitoringOptionsFrom(config, options));
+  if (!monitoring.ok()) return Fail(monitoring.status());
+
   server::AppOptions app_options;
+  app_options.api.monitoring = monitoring->get();
   app_options.api.assessment = config.assessment;
   app_options.api.session_lifetime = std::chrono::hours(config.session_hours);
   app_options.api.lockout_failures = config.lockout_failures;
@@ -137,9 +173,14 @@ int RunServe(const ServeFlags& flags, const char* argv0) {
   spdlog::info("Vigil listening on {}://{}:{} (data {}, console {})", tls ? "https" : "http", host,
                (*http_server)->port(), config.data_dir.string(),
                (*app)->has_console() ? app_options.web_root.string() : "not built");
+  if (const ingest::SyslogListeners* l = (*monitoring)->syslog()) {
+    spdlog::info("syslog: udp port {}, tcp port {}, tls port {} (0: off)", l->udp_port(),
+                 l->tcp_port(), l->tls_port());
+  }
   std::fflush(stdout);
   Status waited = WaitForSignal();
   (*http_server)->Stop();
+  (*monitoring)->Stop();
   return waited.ok() ? 0 : Fail(waited);
 }
 

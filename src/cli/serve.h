@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -12,6 +13,8 @@ namespace vigil::cli {
 struct ServeFlags {
   std::string config_file, data_dir, listen, tls, web_root;
   int threads = 0;
+  std::vector<std::string> rules;
+  std::string syslog_udp, syslog_tcp, syslog_tls;
 };
 
 void AddServeFlags(CLI::App* cmd, ServeFlags* flags);

@@ -82,7 +82,8 @@ Status Access::CheckWrite(const domain::ResourceSpec& spec) const {
       return Status::Ok();
     case Role::kAnalyst:
     case Role::kUnitOfficer:
-      if (&spec == &domain::kUsers || &spec == &domain::kAudit) {
+      if (&spec == &domain::kUsers || &spec == &domain::kAudit ||
+          &spec == &domain::kIngestSources) {
         return PermissionDenied("your role cannot change " + std::string(spec.name));
       }
       return Status::Ok();

@@ -10,12 +10,15 @@
 
 namespace vigil::server {
 
+class Monitoring;
+
 struct ApiSettings {
   domain::AssessmentPolicy assessment;
   std::chrono::hours session_lifetime{12};
   int lockout_failures = 5;  // consecutive failures that lock an account
   std::chrono::minutes lockout_duration{15};
   auth::RateLimiter* login_limiter = nullptr;  // per client address; not owned
+  Monitoring* monitoring = nullptr;  // events, alerts, ingestion; null: those routes answer 503
 };
 
 void AddAuthRoutes(Router& router, const ApiSettings& settings);
@@ -35,6 +38,8 @@ void AddIntelRoutes(Router& router);
 // the addresses/ranges nor the record's place in the tree changed.
 Result<int64_t> RematchRecord(Call& call, const domain::ResourceSpec& spec, const Json& stored,
                               const Json* before);
+// Alerts, suppressions, events, log sources, ingestion and status (monitoring_api.cc).
+void AddMonitoringRoutes(Router& router, const ApiSettings& settings);
 // GET /api/v1/openapi.json, generated from the router's routes at call time.
 void AddOpenApiRoute(Router& router);
 
@@ -53,5 +58,7 @@ Result<Json> UpdateRecord(Call& call, const domain::ResourceSpec& spec, int64_t 
 // Parses the common list parameters (limit, offset, q, org_id and field filters) into a query
 // already restricted to the caller's scope.
 Result<store::ListQuery> ListQueryFor(Call& call, const domain::ResourceSpec& spec);
+// One page of `spec` for `q` in the API's list shape: {items (public views), total, limit, offset}.
+Result<Json> PageOf(Call& call, const domain::ResourceSpec& spec, const store::ListQuery& q);
 
 }  // namespace vigil::server

@@ -54,6 +54,7 @@ Result<std::unique_ptr<App>> App::Create(store::Store& store, AppOptions options
   AddDashboardRoutes(app->router_, app->options_.api);
   AddOrgRoutes(app->router_);
   AddIntelRoutes(app->router_);
+  AddMonitoringRoutes(app->router_, app->options_.api);
   AddOpenApiRoute(app->router_);
   return app;
 }

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "core/text.h"
+
 namespace vigil::server {
 namespace {
 
@@ -20,6 +22,52 @@ Status Read(const toml::table& t, std::string_view section, std::string_view key
                                              std::string(section) + "." + std::string(key));
   }
   *out = *value;
+  return Status::Ok();
+}
+
+Status LoadMonitoring(const toml::table& t, const std::filesystem::path& file,
+                      MonitoringConfig* m) {
+  auto where = [&](std::string_view key) {
+    return file.string() + ": monitoring." + std::string(key);
+  };
+  if (auto node = t["monitoring"]["rules"]; node) {
+    auto arr = node.as_array();
+    if (arr == nullptr) return InvalidArgument("must be an array of paths", where("rules"));
+    m->rules.clear();
+    for (const auto& item : *arr) {
+      auto path = item.value<std::string>();
+      if (!path) return InvalidArgument("must be an array of paths", where("rules"));
+      m->rules.push_back(*path);
+    }
+  }
+  std::string map = m->logsource_map.string();
+  int64_t fold = m->alert_fold_minutes, max_gb = m->max_event_bytes >> 30;
+  VIGIL_RETURN_IF_ERROR(Read(t, "monitoring", "logsource_map", &map, file));
+  VIGIL_RETURN_IF_ERROR(Read(t, "monitoring", "syslog_udp", &m->syslog_udp, file));
+  VIGIL_RETURN_IF_ERROR(Read(t, "monitoring", "syslog_tcp", &m->syslog_tcp, file));
+  VIGIL_RETURN_IF_ERROR(Read(t, "monitoring", "syslog_tls", &m->syslog_tls, file));
+  VIGIL_RETURN_IF_ERROR(Read(t, "monitoring", "alert_fold_minutes", &fold, file));
+  VIGIL_RETURN_IF_ERROR(Read(t, "monitoring", "max_event_gb", &max_gb, file));
+  if (auto arr = t["monitoring"]["retention_days"].as_array()) {
+    if (arr->size() != 6) {
+      return InvalidArgument("needs 6 values (no known system, then levels 1–5)",
+                             where("retention_days"));
+    }
+    for (size_t i = 0; i < 6; ++i) {
+      auto v = (*arr)[i].value<int64_t>();
+      if (!v || *v < 0 || *v > 36500) {
+        return InvalidArgument("days must be 0 (keep forever) to 36500", where("retention_days"));
+      }
+      m->retention_days[i] = static_cast<int>(*v);
+    }
+  }
+  if (fold < 1 || fold > 10080)
+    return InvalidArgument("must be 1–10080", where("alert_fold_minutes"));
+  if (max_gb < 0 || max_gb > 1'000'000)
+    return InvalidArgument("must be 0 (no cap) or more", where("max_event_gb"));
+  m->logsource_map = map;
+  m->alert_fold_minutes = static_cast<int>(fold);
+  m->max_event_bytes = max_gb << 30;
   return Status::Ok();
 }
 
@@ -60,7 +108,8 @@ Status LoadConfigFile(const std::filesystem::path& file, Config* config) {
   }
   for (const auto& [section, value] : t) {
     std::string_view s = section.str();
-    if (s != "server" && s != "storage" && s != "security" && s != "assessment") {
+    if (s != "server" && s != "storage" && s != "security" && s != "assessment" &&
+        s != "monitoring") {
       return InvalidArgument("unknown section [" + std::string(s) + "]", file.string());
     }
   }
@@ -95,6 +144,7 @@ Status LoadConfigFile(const std::filesystem::path& file, Config* config) {
       config->assessment.system_months[i] = static_cast<int>(*v);
     }
   }
+  VIGIL_RETURN_IF_ERROR(LoadMonitoring(t, file, &config->monitoring));
   auto mode = ParseTlsMode(tls);
   if (!mode.ok()) return mode.status().Within(file.string() + ": server.tls");
   if (threads < 1 || threads > 256)
@@ -121,6 +171,15 @@ Status ApplyEnvironment(Config* config) {
   if (auto v = env("VIGIL_DATA")) config->data_dir = *v;
   if (auto v = env("VIGIL_LISTEN")) config->listen = *v;
   if (auto v = env("VIGIL_WEB_ROOT")) config->web_root = *v;
+  if (auto v = env("VIGIL_RULES")) {
+    config->monitoring.rules.clear();
+    for (std::string_view path : Split(*v, ':')) {
+      if (!path.empty()) config->monitoring.rules.emplace_back(path);
+    }
+  }
+  if (auto v = env("VIGIL_SYSLOG_UDP")) config->monitoring.syslog_udp = *v;
+  if (auto v = env("VIGIL_SYSLOG_TCP")) config->monitoring.syslog_tcp = *v;
+  if (auto v = env("VIGIL_SYSLOG_TLS")) config->monitoring.syslog_tls = *v;
   if (auto v = env("VIGIL_TLS")) {
     auto mode = ParseTlsMode(*v);
     if (!mode.ok()) return mode.status().Within("VIGIL_TLS");

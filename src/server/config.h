@@ -2,9 +2,12 @@
 // command-line flags (each later source wins). See docs/CONFIG.md for every key.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "domain/assessment.h"
@@ -12,6 +15,18 @@
 namespace vigil::server {
 
 enum class TlsMode { kAuto, kOn, kOff };  // auto: TLS unless listening on loopback
+
+// [monitoring]: log ingestion, detection and event retention.
+struct MonitoringConfig {
+  std::vector<std::string> rules;       // Sigma rule files or folders
+  std::filesystem::path logsource_map;  // empty: built in
+  // Syslog listeners, "HOST:PORT"; empty: off. TLS uses the server's certificate.
+  std::string syslog_udp, syslog_tcp, syslog_tls;
+  // Days to keep events by the security level of their system: [0] no known system, [1..5].
+  std::array<int, 6> retention_days = {30, 30, 30, 90, 180, 365};
+  int64_t max_event_bytes = int64_t{20} << 30;
+  int alert_fold_minutes = 60;
+};
 
 struct Config {
   std::filesystem::path data_dir = "/var/lib/vigil";
@@ -25,11 +40,13 @@ struct Config {
   int lockout_failures = 5;
   int lockout_minutes = 15;
   domain::AssessmentPolicy assessment;
+  MonitoringConfig monitoring;
 };
 
 // Reads `file` over `config`. Errors name the file, line and key.
 Status LoadConfigFile(const std::filesystem::path& file, Config* config);
-// Applies VIGIL_DATA, VIGIL_LISTEN, VIGIL_TLS, VIGIL_WEB_ROOT, VIGIL_THREADS.
+// Applies VIGIL_DATA, VIGIL_LISTEN, VIGIL_TLS, VIGIL_WEB_ROOT, VIGIL_THREADS, VIGIL_RULES
+// (paths separated by ':'), VIGIL_SYSLOG_UDP, VIGIL_SYSLOG_TCP, VIGIL_SYSLOG_TLS.
 Status ApplyEnvironment(Config* config);
 Result<TlsMode> ParseTlsMode(std::string_view text);
 

@@ -396,16 +396,6 @@ Result<http::Response> ImportList(Call& call) {
                             {"findings", PresentFindings(std::move(findings.items))}});
 }
 
-Result<Json> PageOf(Call& call, const domain::ResourceSpec& spec, const store::ListQuery& q) {
-  VIGIL_ASSIGN_OR_RETURN(store::ListPage page, call.tx.List(spec, q));
-  Json items = Json::array();
-  for (Json& r : page.items) items.push_back(domain::PublicView(spec, std::move(r)));
-  return Json{{"items", std::move(items)},
-              {"total", page.total.value_or(0)},
-              {"limit", q.limit},
-              {"offset", q.offset}};
-}
-
 Result<http::Response> ListLists(Call& call) {
   VIGIL_ASSIGN_OR_RETURN(store::ListQuery q, ListQueryFor(call, domain::kIntelLists));
   q.newest_first = true;

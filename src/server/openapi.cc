@@ -149,7 +149,10 @@ Json Document(const Router& router) {
              d.response_type == "application/json" ? ok_schema : Json{{"type", "string"}}}}}};
     }
     op["responses"] = {{ok_code, ok}, {"4XX", error_response}};
-    if (d.public_route) op["security"] = Json::array();
+    if (d.public_route) {
+      op["security"] =
+          d.source_token ? Json::array({{{"sourceToken", Json::array()}}}) : Json::array();
+    }
     std::string method = route->method;
     for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     paths[route->pattern][method] = op;
@@ -158,7 +161,8 @@ Json Document(const Router& router) {
     schemas[spec->name] = ResourceSchema(*spec);
   }
   for (const domain::ResourceSpec* spec :
-       {&domain::kAudit, &domain::kIntelLists, &domain::kFindings}) {
+       {&domain::kAudit, &domain::kIntelLists, &domain::kFindings, &domain::kAlerts,
+        &domain::kSuppressions, &domain::kIngestSources}) {
     schemas[spec->name] = ResourceSchema(*spec);
   }
   return {
@@ -172,6 +176,10 @@ Json Document(const Router& router) {
        {{"schemas", schemas},
         {"securitySchemes",
          {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
+          {"sourceToken",
+           {{"type", "http"},
+            {"scheme", "bearer"},
+            {"description", "A log source's token (vgi_...), for POST /api/v1/ingest"}}},
           {"cookie", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "vigil_session"}}}}}}},
       {"security", {{{"bearer", Json::array()}}, {{"cookie", Json::array()}}}},
   };

@@ -8,6 +8,7 @@
 #include "server/api.h"
 #include "server/audit_log.h"
 #include "server/json_io.h"
+#include "server/monitoring.h"
 
 namespace vigil::server {
 namespace {
@@ -199,6 +200,25 @@ Json PresentRecord(const ResourceSpec& spec, Json stored, const ApiSettings& s) 
   return out;
 }
 
+namespace {
+// Monitoring attributes events to assets from a snapshot; a changed asset or system renews it.
+void NoteChange(const ResourceSpec& spec, const ApiSettings& s) {
+  if (s.monitoring != nullptr && (&spec == &domain::kAssets || &spec == &domain::kSystems)) {
+    s.monitoring->AssetsChanged();
+  }
+}
+}  // namespace
+
+Result<Json> PageOf(Call& call, const ResourceSpec& spec, const store::ListQuery& q) {
+  VIGIL_ASSIGN_OR_RETURN(store::ListPage page, call.tx.List(spec, q));
+  Json items = Json::array();
+  for (Json& r : page.items) items.push_back(domain::PublicView(spec, std::move(r)));
+  return Json{{"items", std::move(items)},
+              {"total", page.total.value_or(0)},
+              {"limit", q.limit},
+              {"offset", q.offset}};
+}
+
 Result<store::ListQuery> ListQueryFor(Call& call, const ResourceSpec& spec) {
   store::ListQuery q;
   q.scope = call.access->VisibleOrgs();
@@ -333,6 +353,7 @@ void AddResourceRoutes(Router& router, const ApiSettings& settings) {
                  VIGIL_ASSIGN_OR_RETURN(
                      Json record, domain::DecodeRecord(spec, body, domain::DecodeMode::kCreate));
                  VIGIL_ASSIGN_OR_RETURN(Json stored, CreateRecord(call, spec, std::move(record)));
+                 NoteChange(spec, *s);
                  return JsonResponse(201, PresentRecord(spec, stored, *s));
                });
     router.Add("GET", base + "/{id}", {"Read " + one, tag, RouteKind::kGet, &spec},
@@ -352,6 +373,7 @@ void AddResourceRoutes(Router& router, const ApiSettings& settings) {
                      Json changes, domain::DecodeRecord(spec, body, domain::DecodeMode::kPatch));
                  VIGIL_ASSIGN_OR_RETURN(Json stored,
                                         UpdateRecord(call, spec, id, std::move(changes)));
+                 NoteChange(spec, *s);
                  return JsonResponse(200, PresentRecord(spec, stored, *s));
                });
     router.Add("DELETE", base + "/{id}", {"Delete " + one, tag, RouteKind::kDelete, &spec},
@@ -359,6 +381,7 @@ void AddResourceRoutes(Router& router, const ApiSettings& settings) {
                  VIGIL_RETURN_IF_ERROR(call.access->CheckRead(spec));
                  VIGIL_ASSIGN_OR_RETURN(int64_t id, ParseId(call.params["id"], "id"));
                  VIGIL_RETURN_IF_ERROR(DeleteRecord(call, spec, id, *s));
+                 NoteChange(spec, *s);
                  return http::Response{204, {}, ""};
                });
   }

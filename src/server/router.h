@@ -42,7 +42,8 @@ struct RouteDoc {
   const domain::ResourceSpec* resource = nullptr;  // for generated request/response schemas
   std::string request_type;                        // content type of the request body, "" for none
   std::string response_type = "application/json";
-  bool public_route = false;  // no authentication
+  bool public_route = false;  // no user authentication
+  bool source_token = false;  // public_route authenticated by the handler with a log source token
   // Runs in a read transaction although its method is not GET/HEAD: the request computes an
   // answer from an upload and stores nothing, so it must not hold the database's write lock.
   bool read_only = false;

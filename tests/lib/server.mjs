@@ -79,9 +79,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts `vigil serve` on a fresh data directory.
- * Returns { url, dataDir, admin: { username, password }, stop(), logs(), pid }.
+ * Returns { url, dataDir, tmp, admin: { username, password }, stop({ keepData }), logs(), pid }.
  */
-export async function startServer({ binary = process.env.VIGIL_BIN, webRoot, demo = false, tls = false, extraArgs = [], env = {} } = {}) {
+export async function startServer({ binary = process.env.VIGIL_BIN, webRoot, demo = false, tls = false, extraArgs = [], env = {}, reuse } = {}) {
   const bin = resolveBinary(binary);
   try {
     await fsp.access(bin, fs.constants.X_OK);
@@ -93,10 +93,11 @@ export async function startServer({ binary = process.env.VIGIL_BIN, webRoot, dem
     if (!fs.existsSync(index)) throw new Error(`web root has no index.html: ${index} (run \`npm run build\` in web/)`);
   }
 
-  const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'vigil-test-'));
+  // `reuse`: a server stopped with stop({ keepData: true }), restarted on the same data.
+  const tmp = reuse ? reuse.tmp : await fsp.mkdtemp(path.join(os.tmpdir(), 'vigil-test-'));
   const dataDir = path.join(tmp, 'data');
   const passwordFile = path.join(tmp, 'admin-password');
-  const admin = { username: 'admin', password: randomPassword() };
+  const admin = reuse ? reuse.admin : { username: 'admin', password: randomPassword() };
   let child = null;
   let output = '';
   const append = (prefix, chunk) => {
@@ -113,7 +114,7 @@ export async function startServer({ binary = process.env.VIGIL_BIN, webRoot, dem
     await fsp.rm(tmp, { recursive: true, force: true }).catch(() => {});
   };
 
-  try {
+  if (!reuse) try {
     await fsp.mkdir(dataDir, { mode: 0o700 });
     await fsp.writeFile(passwordFile, admin.password, { mode: 0o600 });
     const init = await run(bin, ['admin', 'init', '--data', dataDir, '--user', admin.username, '--password-file', passwordFile]);
@@ -161,7 +162,7 @@ export async function startServer({ binary = process.env.VIGIL_BIN, webRoot, dem
   process.once('exit', killOnExit);
 
   let stopped = false;
-  const stop = async () => {
+  const stop = async ({ keepData = false } = {}) => {
     if (stopped) return;
     stopped = true;
     process.removeListener('exit', killOnExit);
@@ -173,7 +174,7 @@ export async function startServer({ binary = process.env.VIGIL_BIN, webRoot, dem
       await exitPromise;
       clearTimeout(t);
     }
-    await cleanup();
+    if (!keepData) await cleanup();
   };
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -193,7 +194,7 @@ export async function startServer({ binary = process.env.VIGIL_BIN, webRoot, dem
     await sleep(100);
   }
 
-  return { url, dataDir, admin, stop, logs, pid: child.pid };
+  return { url, dataDir, tmp, admin, stop, logs, pid: child.pid };
 }
 
 function setCookies(headers) {

@@ -1,0 +1,312 @@
+#include "server/monitoring.h"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/text.h"
+#include "core/time.h"
+#include "domain/record.h"
+#include "domain/resource.h"
+#include "events/normalise.h"
+
+namespace vigil::server {
+namespace {
+
+constexpr std::string_view kCursorName = "events";
+constexpr size_t kDetectBatch = 2000;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
+ingest::RawKind KindOf(const events::StoredEvent& row) {
+  return row.source_type == "syslog" ? ingest::RawKind::kSyslog : ingest::RawKind::kJson;
+}
+
+bool IsHostField(std::string_view name) {
+  return name == "Computer" || name == "host" || name == "hostname" || name == "host.name" ||
+         name == "ComputerName" || name == "Hostname";
+}
+
+}  // namespace
+
+void AlertFeed::Publish(const Json& alert) {
+  std::lock_guard lock(mutex_);
+  ++sequence_;
+  if (ring_.size() < capacity_) {
+    ring_.emplace_back(sequence_, alert);
+  } else {
+    ring_[sequence_ % capacity_] = {sequence_, alert};
+  }
+}
+
+std::vector<Json> AlertFeed::Since(uint64_t after, uint64_t* next) const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::pair<uint64_t, const Json*>> newer;
+  for (const auto& [seq, alert] : ring_) {
+    if (seq > after) newer.emplace_back(seq, &alert);
+  }
+  std::sort(newer.begin(), newer.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Json> out;
+  out.reserve(newer.size());
+  for (const auto& entry : newer) out.push_back(*entry.second);
+  *next = std::max(after, sequence_);
+  return out;
+}
+
+uint64_t AlertFeed::last() const {
+  std::lock_guard lock(mutex_);
+  return sequence_;
+}
+
+Monitoring::Monitoring(store::Store& store, MonitoringOptions options)
+    : store_(store), options_(std::move(options)) {}
+
+Result<std::unique_ptr<Monitoring>> Monitoring::Start(store::Store& store,
+                                                      MonitoringOptions options) {
+  std::unique_ptr<Monitoring> m(new Monitoring(store, std::move(options)));
+  const MonitoringOptions& o = m->options_;
+  VIGIL_ASSIGN_OR_RETURN(m->events_, events::EventStore::Open(o.data_dir / "events.db"));
+  VIGIL_RETURN_IF_ERROR(m->assets_.Refresh(store));
+  {
+    VIGIL_ASSIGN_OR_RETURN(auto tx, store.Begin(store::TxMode::kRead));
+    VIGIL_ASSIGN_OR_RETURN(int64_t cursor, tx->DetectionCounter(kCursorName));
+    m->cursor_ = cursor;
+  }
+
+  detect::LoadOptions load;
+  static detect::LogsourceMap custom_map;  // outlives every RuleSet that points to it
+  if (!o.logsource_map.empty()) {
+    std::ifstream in(o.logsource_map);
+    if (!in) return InvalidArgument("cannot read " + o.logsource_map.string(), "logsource_map");
+    std::stringstream text;
+    text << in.rdbuf();
+    if (detect::MaybeProblem p = detect::LogsourceMap::Parse(text.str(), &custom_map)) {
+      return InvalidArgument(o.logsource_map.string() + ":" + std::to_string(p->line) + ":" +
+                                 std::to_string(p->column) + ": " + p->message,
+                             "logsource_map");
+    }
+    load.logsources = &custom_map;
+  }
+  m->rules_ = detect::RuleSet::Load(o.rule_paths, load, &m->report_);
+  for (const detect::FileProblem& p : m->report_.problems) {
+    spdlog::warn("Sigma rule not loaded: {}:{}: {}", p.file, p.problem.line, p.problem.message);
+  }
+  m->correlations_ = std::make_unique<detect::CorrelationEngine>(*m->rules_);
+  spdlog::info("monitoring: {} Sigma rules loaded ({} refused) from {} path(s)",
+               m->rules_->rules().size() + m->rules_->correlations().size(),
+               m->report_.problems.size(), o.rule_paths.size());
+
+  events::PipelineOptions pipeline;
+  pipeline.max_queue_bytes = o.max_queue_bytes;
+  Monitoring* self = m.get();
+  pipeline.on_committed = [self](int64_t last_id) {
+    {
+      std::lock_guard lock(self->mutex_);
+      self->committed_ = last_id;
+    }
+    self->wake_.notify_all();
+  };
+  m->pipeline_ = std::make_unique<events::Pipeline>(*m->events_, &m->assets_, pipeline);
+  m->detect_thread_ = std::thread([self] { self->DetectLoop(); });
+  m->maintenance_thread_ = std::thread([self] { self->MaintenanceLoop(); });
+  if (!o.syslog.udp.empty() || !o.syslog.tcp.empty() || !o.syslog.tls.empty()) {
+    VIGIL_ASSIGN_OR_RETURN(m->syslog_, ingest::SyslogListeners::Start(o.syslog, *m->pipeline_));
+  }
+  return m;
+}
+
+Monitoring::~Monitoring() { Stop(); }
+
+void Monitoring::Stop() {
+  if (syslog_) syslog_->Stop();
+  if (pipeline_) pipeline_->Stop();
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (detect_thread_.joinable()) detect_thread_.join();
+  if (maintenance_thread_.joinable()) maintenance_thread_.join();
+}
+
+void Monitoring::RefreshAssets() {
+  if (vigil::Status s = assets_.Refresh(store_); !s.ok()) {
+    spdlog::warn("monitoring: asset directory not refreshed: {}", s.ToString());
+  }
+}
+
+MonitoringStatus Monitoring::CurrentStatus() {
+  MonitoringStatus s;
+  if (auto stats = events_->Stats(); stats.ok()) s.store = *stats;
+  s.pipeline = pipeline_->stats();
+  if (syslog_) s.syslog = syslog_->stats();
+  s.rules_loaded = rules_->rules().size() + rules_->correlations().size();
+  s.rules_refused = report_.problems.size();
+  s.detection_cursor = cursor_;
+  return s;
+}
+
+void Monitoring::Evaluate(const std::vector<events::StoredEvent>& rows,
+                          std::vector<AlertHit>* hits) {
+  thread_local detect::RuleSet::Scratch scratch;
+  events::NormalisedEvent normalised;
+  std::vector<detect::Detection> detections;
+  std::vector<detect::CorrelationHit> fired;
+  auto hit_for = [&](const detect::SigmaRule& rule, const events::StoredEvent& row) {
+    AlertHit hit;
+    hit.rule = &rule;
+    hit.host = row.host;
+    hit.event_id = row.id;
+    hit.time_ms = row.time_ms;
+    hit.org_id = row.org_id;
+    hit.asset_id = row.asset_id;
+    hit.system_id = row.system_id;
+    hit.security_level = row.security_level;
+    if (row.asset_id != 0) hit.asset_name = assets_.NameOf(row.asset_id);
+    return hit;
+  };
+  for (const events::StoredEvent& row : rows) {
+    if (!events::Normalise(KindOf(row), row.raw, row.peer, row.received_ms, &normalised).ok()) {
+      continue;  // stored as unparsed; nothing to evaluate
+    }
+    detections.clear();
+    rules_->Match(normalised.fields, scratch, &detections);
+    for (const detect::Detection& d : detections) {
+      if (!correlations_->empty()) {
+        fired.clear();
+        correlations_->Observe(d, normalised.fields, row.time_ms * 1'000'000, &fired);
+        for (const detect::CorrelationHit& c : fired) {
+          AlertHit hit = hit_for(*c.rule, row);
+          for (const auto& [field, value] : c.group) {
+            hit.fields[field] = value;
+            if (IsHostField(field) && !value.empty()) hit.host = value;
+          }
+          hit.fields["correlation_value"] = c.value;
+          hit.fields["correlation_events"] = c.events;
+          hits->push_back(std::move(hit));
+        }
+        if (!correlations_->Reported(*d.rule)) continue;
+      }
+      AlertHit hit = hit_for(d.rule->rule, row);
+      for (const auto& [field, value] : d.fields) hit.fields[std::string(field)] = value;
+      // Keyword rules name no field: show the text they matched in.
+      if (hit.fields.empty()) hit.fields["message"] = normalised.message;
+      hits->push_back(std::move(hit));
+    }
+  }
+}
+
+void Monitoring::DetectLoop() {
+  std::vector<AlertHit> hits;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, std::chrono::seconds(1),
+                     [this] { return stopping_ || committed_ > cursor_; });
+    }
+    // Drain everything committed, also when stopping.
+    for (;;) {
+      auto rows = events_->ReadAfter(cursor_, kDetectBatch);
+      if (!rows.ok()) {
+        spdlog::error("detection: cannot read events: {}", rows.status().ToString());
+        break;
+      }
+      if (rows->empty()) break;
+      hits.clear();
+      Evaluate(*rows, &hits);
+      const int64_t last = rows->back().id;
+      Result<std::vector<Json>> changed = [&]() -> Result<std::vector<Json>> {
+        VIGIL_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+        VIGIL_ASSIGN_OR_RETURN(std::vector<Json> alerts,
+                               ApplyAlertHits(*tx, hits, options_.alerts));
+        VIGIL_RETURN_IF_ERROR(tx->SetDetectionCounter(kCursorName, last));
+        VIGIL_RETURN_IF_ERROR(tx->Commit());
+        return alerts;
+      }();
+      if (!changed.ok()) {
+        spdlog::error("detection: alerts not written (will retry): {}",
+                      changed.status().ToString());
+        break;
+      }
+      cursor_ = last;
+      for (Json& alert : *changed) feed_.Publish(domain::PublicView(domain::kAlerts, alert));
+    }
+    std::lock_guard lock(mutex_);
+    // Stopping: everything committed has been evaluated, or what failed is evaluated at restart.
+    if (stopping_) return;
+  }
+}
+
+void Monitoring::AssetsChanged() {
+  {
+    std::lock_guard lock(mutex_);
+    assets_dirty_ = true;
+  }
+  wake_.notify_all();
+}
+
+void Monitoring::CountSourceEvents(int64_t source_id, int64_t events) {
+  std::lock_guard lock(mutex_);
+  auto& [count, last_ms] = source_counts_[source_id];
+  count += events;
+  last_ms = NowMs();
+}
+
+void Monitoring::FlushSourceCounts() {
+  std::map<int64_t, std::pair<int64_t, int64_t>> counts;
+  {
+    std::lock_guard lock(mutex_);
+    counts.swap(source_counts_);
+  }
+  if (counts.empty()) return;
+  vigil::Status s = [&]() -> vigil::Status {
+    VIGIL_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
+    for (const auto& [id, count] : counts) {
+      VIGIL_ASSIGN_OR_RETURN(std::optional<Json> source, tx->Get(domain::kIngestSources, id));
+      if (!source) continue;  // deleted meanwhile
+      VIGIL_RETURN_IF_ERROR(tx->Update(
+          domain::kIngestSources, id,
+          {{"events", (*source)["events"].get<int64_t>() + count.first},
+           {"last_seen",
+            FormatTimestamp(Clock::time_point(std::chrono::milliseconds(count.second)))}}));
+    }
+    return tx->Commit();
+  }();
+  if (!s.ok()) spdlog::warn("monitoring: log source counters not saved: {}", s.ToString());
+}
+
+void Monitoring::MaintenanceLoop() {
+  auto next_retention = Clock::now();
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, std::chrono::seconds(30), [this] { return stopping_ || assets_dirty_; });
+      if (stopping_) break;
+      if (assets_dirty_) {
+        // Let the request that changed an asset commit first.
+        wake_.wait_for(lock, std::chrono::milliseconds(300), [this] { return stopping_; });
+        assets_dirty_ = false;
+      }
+    }
+    RefreshAssets();
+    FlushSourceCounts();
+    if (Clock::now() >= next_retention) {
+      next_retention = Clock::now() + options_.retention_interval;
+      auto report = events_->EnforceRetention(options_.retention, NowMs());
+      if (!report.ok()) {
+        spdlog::error("retention: {}", report.status().ToString());
+      } else if (report->deleted_by_age + report->deleted_by_size > 0) {
+        spdlog::info("retention: {} events past their retention and {} over the size cap deleted",
+                     report->deleted_by_age, report->deleted_by_size);
+      }
+    }
+  }
+  FlushSourceCounts();
+}
+
+}  // namespace vigil::server
