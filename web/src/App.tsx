@@ -14,6 +14,10 @@ import { ContactsPage } from './pages/Contacts';
 import { UsersPage } from './pages/Users';
 import { AuditPage } from './pages/Audit';
 import { IntelPage } from './pages/Intel';
+import { AlertsPage } from './pages/Alerts';
+import { AlertDetailPage } from './pages/AlertDetail';
+import { EventsPage } from './pages/Events';
+import { SourcesPage } from './pages/Sources';
 import { errorText } from './components/ui';
 
 type Session = { state: 'checking' } | { state: 'anonymous'; expired?: boolean } | { state: 'signed-in'; user: User };
@@ -171,6 +175,15 @@ export function App() {
       break;
     case 'intel':
       page = <IntelPage />;
+      break;
+    case 'alerts':
+      page = rest[0] === undefined ? <AlertsPage /> : /^\d+$/.test(rest[0]) ? <AlertDetailPage key={rest[0]} id={Number(rest[0])} /> : <NotFound />;
+      break;
+    case 'events':
+      page = <EventsPage />;
+      break;
+    case 'sources':
+      page = isAdmin(user) ? <SourcesPage /> : <NotFound />;
       break;
     case 'users':
       page = isAdmin(user) ? <UsersPage sub={rest[0]} /> : <NotFound />;

@@ -222,6 +222,128 @@ export interface AttributionResult {
   stats: Record<string, unknown>;
 }
 
+// ---------- monitoring: alerts, events, log sources ----------
+
+export type AlertSeverity = 'low' | 'medium' | 'high' | 'critical';
+export type AlertStatus = 'new' | 'acknowledged' | 'closed';
+export type RuleLevel = 'informational' | AlertSeverity;
+
+export const ALERT_SEVERITIES: AlertSeverity[] = ['low', 'medium', 'high', 'critical'];
+export const ALERT_STATUSES: AlertStatus[] = ['new', 'acknowledged', 'closed'];
+/** The `status` filter value of open alerts (new or acknowledged). */
+export const OPEN_ALERT_STATUSES = 'new,acknowledged';
+
+/** A detection: a rule matched on a host; later matches fold into it (`count`). */
+export interface Alert {
+  id: number;
+  rule_id: string;
+  rule_title: string;
+  rule_level: RuleLevel;
+  severity: AlertSeverity;
+  status: AlertStatus;
+  host: string;
+  asset_id: number | null;
+  asset_name: string | null;
+  org_id: number | null;
+  system_id: number | null;
+  system_security_level: number | null;
+  count: number;
+  first_seen: string;
+  last_seen: string;
+  first_event_id: number;
+  last_event_id: number;
+  tags: string[];
+  fields: Record<string, unknown>;
+  rule_description: string;
+  false_positive: boolean;
+  close_reason: string | null;
+  note: string | null;
+  acknowledged_by_name: string | null;
+  acknowledged_at: string | null;
+  closed_by_name: string | null;
+  closed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One alert with its latest events (newest first, up to 20). */
+export interface AlertDetail extends Alert {
+  events?: StoredEvent[];
+}
+
+export type EventSourceType = 'syslog' | 'json';
+
+/** A received log event as stored. */
+export interface StoredEvent {
+  id: number;
+  time: string;
+  received: string;
+  original_time: string;
+  host: string;
+  source_type: EventSourceType;
+  source: string;
+  peer: string;
+  asset_id: number | null;
+  org_id: number | null;
+  system_security_level: number | null;
+  message: string;
+  raw: string;
+  fields: Record<string, unknown>;
+}
+
+export interface EventPage {
+  items: StoredEvent[];
+  next_before_id: number | null;
+}
+
+/** Future detections of a rule on a host that raise no alert. */
+export interface Suppression {
+  id: number;
+  rule_id: string;
+  rule_title: string;
+  host: string;
+  org_id: number | null;
+  reason: string;
+  created_by_name: string;
+  created_at: string;
+  hits: number;
+}
+
+/** An agent (Winlogbeat, NXLog, Vector…) allowed to post NDJSON events with its token. */
+export interface IngestSource {
+  id: number;
+  name: string;
+  org_id: number | null;
+  created_at: string;
+  last_seen: string | null;
+  events: number;
+  /** Only in the answer to the creation, never again. */
+  token?: string;
+}
+
+export interface MonitoringStatus {
+  events_stored: number;
+  events_last_hour: number;
+  rules_loaded: number;
+  rules_refused: number;
+  detection_lag_events: number;
+  queue_bytes: number;
+  listeners: { name: string; messages: number; dropped: number }[];
+  oldest_event: string | null;
+}
+
+export interface EventQuery {
+  from?: string;
+  to?: string;
+  host?: string;
+  q?: string;
+  /** "FIELD=VALUE" conditions (exact match on a normalised field). */
+  where?: string[];
+  source_type?: string;
+  limit?: number;
+  before_id?: number | null;
+}
+
 export interface LoginResponse {
   token: string;
   csrf_token: string;
@@ -229,7 +351,8 @@ export interface LoginResponse {
   user: User;
 }
 
-type Query = Record<string, string | number | boolean | null | undefined>;
+/** Query parameters; an array repeats its parameter (`where=a&where=b`). */
+type Query = Record<string, string | number | boolean | null | undefined | string[]>;
 
 let csrfFallback: string | null = null;
 let unauthorizedHandler: (() => void) | null = null;
@@ -257,7 +380,8 @@ export function buildQuery(q?: Query): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) {
     if (v === undefined || v === null || v === '') continue;
-    p.set(k, String(v));
+    if (Array.isArray(v)) v.forEach((x) => p.append(k, x));
+    else p.set(k, String(v));
   }
   const s = p.toString();
   return s ? `?${s}` : '';
@@ -364,4 +488,28 @@ export async function fetchAll<T>(path: string, query: Query = {}): Promise<T[]>
     if (page.items.length < limit || (page.total !== undefined && out.length >= page.total) || page.has_more === false) break;
   }
   return out;
+}
+
+/** Alert workflow: acknowledge, close (optionally suppressing the rule on the host), reopen. */
+export const alertsApi = {
+  get: (id: number) => api.get<AlertDetail>(`/alerts/${id}`),
+  acknowledge: (id: number, note?: string) => api.post<Alert>(`/alerts/${id}/acknowledge`, note ? { note } : {}),
+  close: (id: number, body: { reason: string; false_positive: boolean; suppress: boolean }) => api.post<Alert>(`/alerts/${id}/close`, body),
+  reopen: (id: number) => api.post<Alert>(`/alerts/${id}/reopen`),
+  /** Server-Sent Events: `event: alert`, data = an Alert, on creation and on every change. */
+  streamUrl: () => apiUrl('/alerts/stream'),
+};
+
+/** Event search, newest first; the next page goes on from `next_before_id`. */
+export function searchEvents(q: EventQuery): Promise<EventPage> {
+  return api.get<EventPage>('/events', {
+    from: q.from,
+    to: q.to,
+    host: q.host,
+    q: q.q,
+    where: q.where && q.where.length ? q.where : undefined,
+    source_type: q.source_type,
+    limit: q.limit,
+    before_id: q.before_id,
+  });
 }

@@ -138,3 +138,57 @@ export function useResourceList<T, F extends { offset: number; limit: number }>(
     setPage: (offset, limit) => setF({ ...f, offset, limit }),
   };
 }
+
+export type StreamState = 'connecting' | 'live' | 'down';
+
+/**
+ * Follows a Server-Sent Events stream (same origin, cookie session): `onMessage` gets each
+ * `event` message's parsed data. EventSource reconnects by itself after a dropped connection; when
+ * it gives up (the server answered something else than a stream), this tries again after a pause.
+ * `onReconnect` runs when the stream is back after being down (to catch up on what was missed).
+ */
+export function useEventStream<T>(url: string, event: string, onMessage: (data: T) => void, onReconnect?: () => void): StreamState {
+  const [state, setState] = useState<StreamState>('connecting');
+  const handlers = useRef({ onMessage, onReconnect });
+  handlers.current = { onMessage, onReconnect };
+  useEffect(() => {
+    if (typeof EventSource === 'undefined') {
+      setState('down');
+      return;
+    }
+    let es: EventSource | null = null;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    let wasDown = false;
+    let closed = false;
+    const open = () => {
+      es = new EventSource(url, { withCredentials: true });
+      es.onopen = () => {
+        setState('live');
+        if (wasDown) handlers.current.onReconnect?.();
+        wasDown = false;
+      };
+      es.onerror = () => {
+        setState('down');
+        wasDown = true;
+        if (es && es.readyState === EventSource.CLOSED && !closed) {
+          es.close();
+          retry = setTimeout(open, 10_000);
+        }
+      };
+      es.addEventListener(event, (e) => {
+        try {
+          handlers.current.onMessage(JSON.parse((e as MessageEvent<string>).data) as T);
+        } catch {
+          /* not JSON: ignored */
+        }
+      });
+    };
+    open();
+    return () => {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      es?.close();
+    };
+  }, [url, event]);
+  return state;
+}

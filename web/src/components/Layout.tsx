@@ -44,12 +44,15 @@ export function Layout({ section, children }: { section: string; children: Compo
 
   const items: NavItem[] = [
     { id: 'dashboard', path: '/', label: t('nav.dashboard'), icon: '◧' },
+    { id: 'alerts', path: '/alerts', label: t('nav.alerts'), icon: '⚠' },
+    { id: 'events', path: '/events', label: t('nav.events'), icon: '⌕' },
     { id: 'orgs', path: '/orgs', label: t('nav.orgs'), icon: '⌬' },
     { id: 'systems', path: '/systems', label: t('nav.systems'), icon: '▤' },
     { id: 'assets', path: '/assets', label: t('nav.assets'), icon: '▣' },
     { id: 'contacts', path: '/contacts', label: t('nav.contacts'), icon: '☎' },
     { id: 'intel', path: '/intel', label: t('nav.intel'), icon: '◉' },
   ];
+  if (isAdmin(user)) items.push({ id: 'sources', path: '/sources', label: t('nav.sources'), icon: '⇶' });
   if (isAdmin(user)) items.push({ id: 'users', path: '/users', label: t('nav.users'), icon: '☺' });
   if (canSeeAudit(user)) items.push({ id: 'audit', path: '/audit', label: t('nav.audit'), icon: '☰' });
 

@@ -24,6 +24,8 @@ export function ResourceTable<T extends { id: number }>(props: {
   /** Extra class of the table. */
   class?: string;
   rowClass?: (item: T) => string;
+  /** Extra attributes of an item's row (data-testid, a click handler). */
+  rowProps?: (item: T) => Record<string, unknown>;
   /** A full-width row under an item (its details), or nothing. */
   detail?: (item: T) => ComponentChildren;
 }) {
@@ -52,7 +54,7 @@ export function ResourceTable<T extends { id: number }>(props: {
                   const detail = props.detail?.(item);
                   return (
                     <Fragment key={item.id}>
-                      <tr class={props.rowClass?.(item)}>
+                      <tr {...props.rowProps?.(item)} class={props.rowClass?.(item)}>
                         {columns.map((c) => (
                           <td data-label={c.srOnly ? undefined : c.label} class={c.class}>
                             {c.cell(item)}
