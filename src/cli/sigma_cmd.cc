@@ -16,6 +16,8 @@
 #include "detect/event.h"
 #include "detect/ruleset.h"
 #include "detect/yaml.h"
+#include "events/event_store.h"
+#include "events/normalise.h"
 #include "evtx/evtx.h"
 #include "hunt/input.h"
 
@@ -257,6 +259,7 @@ class Scanner {
   // EVTX, NDJSON (streamed block by block), or one JSON document (object, array, or several
   // concatenated documents).
   Status ScanFile(const std::string& path) {
+    if (std::optional<std::filesystem::path> db = EventStorePath(path)) return ScanEventStore(*db);
     VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<hunt::LineBlocks> blocks,
                            hunt::OpenLineBlocks(path, 8 << 20));
     const std::string name = path == "-" ? "(stdin)" : path;
@@ -300,6 +303,44 @@ class Scanner {
   }
 
  private:
+  // A server's event store: a file named events.db, or a data directory holding one.
+  static std::optional<std::filesystem::path> EventStorePath(const std::string& path) {
+    std::error_code ec;
+    std::filesystem::path p(path);
+    if (std::filesystem::is_directory(p, ec)) p /= "events.db";
+    if (p.filename() != "events.db" || !std::filesystem::is_regular_file(p, ec)) {
+      return std::nullopt;
+    }
+    return p;
+  }
+
+  // Retro-hunt: every event a server stored, in arrival order, normalised as the server does.
+  Status ScanEventStore(const std::filesystem::path& file) {
+    VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<events::EventStore> store,
+                           events::EventStore::Open(file));
+    const std::string name = file.string();
+    events::NormalisedEvent normalised;
+    int64_t cursor = 0;
+    for (;;) {
+      VIGIL_ASSIGN_OR_RETURN(std::vector<events::StoredEvent> rows, store->ReadAfter(cursor, 5000));
+      if (rows.empty()) return Status::Ok();
+      for (const events::StoredEvent& row : rows) {
+        cursor = row.id;
+        stats_.bytes += row.raw.size();
+        ingest::RawKind kind =
+            row.source_type == "syslog" ? ingest::RawKind::kSyslog : ingest::RawKind::kJson;
+        Status s = events::Normalise(kind, row.raw, row.peer, row.received_ms, &normalised);
+        if (!s.ok()) {
+          Bad(name, static_cast<uint64_t>(row.id), s.message());
+          continue;
+        }
+        normalised.fields.source = name;
+        normalised.fields.record = static_cast<uint64_t>(row.id);
+        Process(normalised.fields);
+      }
+    }
+  }
+
   Status ScanEvtx(const std::string& name, std::span<const uint8_t> bytes) {
     Event event;
     return evtx::ReadEvtx(
@@ -366,7 +407,8 @@ void AddSigmaScanFlags(CLI::App* command, SigmaScanFlags* flags) {
                     "Print each event's normalised fields (the names rules see) and match nothing");
   command
       ->add_option("INPUT", flags->inputs,
-                   "NDJSON, JSON (object or array) or EVTX files; - for stdin")
+                   "NDJSON, JSON (object or array) or EVTX files; - for stdin; a server's "
+                   "events.db or data directory (retro-hunt over stored events)")
       ->required();
 }
 

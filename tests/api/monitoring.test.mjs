@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 
 import { api, freePort, startServer, login } from '../lib/server.mjs';
-import { makeUser, orgIdsByCode } from '../lib/api_helpers.mjs';
+import { makeUser, orgIdsByCode, runVigil } from '../lib/api_helpers.mjs';
 
 const SHARED = process.env.VIGIL_SHARED_DIR || path.resolve('..', 'shared');
 const RULES = path.join(SHARED, 'data', 'sigma', 'rules');
@@ -284,5 +284,18 @@ describe('restart', () => {
     const afterRestart = await alerts();
     assert.deepEqual(afterRestart.map((a) => [a.id, a.count]), before.map((a) => [a.id, a.count]));
     assert.equal((await api(U, admin.token, 'GET', '/monitoring/status')).json.events_stored, events);
+  });
+});
+
+describe('retro-hunt', () => {
+  test('vigil sigma scan reads the stored events of a data directory, while the server runs', async () => {
+    const r = await runVigil(['sigma', 'scan', '--jsonl', '--rules', RULES, srv.dataDir], { timeout: 60_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const hits = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const titles = new Set(hits.map((h) => h.title));
+    for (const t of ['Suspicious Download Via Certutil.EXE', 'Suspicious OpenSSH Daemon Error', 'Shellshock Expression']) {
+      assert.ok(titles.has(t), `${t} not found again; got ${[...titles].join(', ')}`);
+    }
+    assert.ok(hits.every((h) => h.file.endsWith('events.db') && h.record > 0));
   });
 });
