@@ -12,7 +12,8 @@
 // run on events that no entry labels, since nothing better is known about those. The default
 // map (DefaultLogsourceMap) covers Windows (services by channel, Sysmon and Security categories)
 // and syslog as the server normalises it (source_type: syslog): product linux, service syslog,
-// auth (facility auth/authpriv) and sshd, sudo, cron, clamav, vsftpd by program name.
+// auth (facility auth/authpriv) and sshd, sudo, cron, clamav, vsftpd by program name. Zeek, EVE
+// and web logs stay unlabelled, so their rules keep running on them; a site map can label them.
 #pragma once
 
 #include <memory>

@@ -63,6 +63,33 @@ detection:
   EXPECT_EQ(Fired(*rules, R"({"Image":"x\\whoami.exe"})"), std::vector<std::string>{"unmapped"});
 }
 
+TEST(RuleSet, SyslogEventsReachLinuxRules) {
+  LoadReport report;
+  auto rules = RulesFrom(R"(title: sshd
+logsource: {product: linux, service: sshd}
+detection:
+  keywords: ['unexpected internal error']
+  condition: keywords
+---
+title: linux
+logsource: {product: linux}
+detection:
+  keywords: ['() { :; };']
+  condition: keywords
+)",
+                         &report);
+  ASSERT_TRUE(report.problems.empty());
+  // Syslog as the server normalises it (src/events/normalise.h).
+  EXPECT_EQ(Fired(*rules, R"({"source_type":"syslog","app_name":"sshd","facility":4,
+      "message":"error: unexpected internal error"})"),
+            std::vector<std::string>{"sshd"});
+  EXPECT_EQ(Fired(*rules, R"({"source_type":"syslog","app_name":"httpd",
+      "message":"GET / () { :; }; id"})"),
+            std::vector<std::string>{"linux"});
+  // A JSON event that is not syslog does not reach Linux service rules.
+  EXPECT_TRUE(Fired(*rules, R"({"message":"error: unexpected internal error"})").empty());
+}
+
 TEST(RuleSet, UnknownEventsReachOnlyRulesThatReadTheirFields) {
   LoadReport report;
   auto rules = RulesFrom(R"(title: public rdp
