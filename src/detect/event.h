@@ -28,6 +28,35 @@ class Event {
     ValueKind kind;
   };
 
+  Event() = default;
+  // Copies and moves carry the fields; views into the other event's buffer are never kept.
+  Event(const Event& other)
+      : source(other.source),
+        record(other.record),
+        buffer_(other.buffer_),
+        stored_(other.stored_) {}
+  Event(Event&& other) noexcept
+      : source(std::move(other.source)),
+        record(other.record),
+        buffer_(std::move(other.buffer_)),
+        stored_(std::move(other.stored_)) {
+    other.Clear();
+  }
+  Event& operator=(const Event& other) {
+    if (this != &other) *this = Event(other);
+    return *this;
+  }
+  Event& operator=(Event&& other) noexcept {
+    source = std::move(other.source);
+    record = other.record;
+    buffer_ = std::move(other.buffer_);
+    stored_ = std::move(other.stored_);
+    views_valid_ = false;
+    other.Clear();
+    return *this;
+  }
+  ~Event() = default;
+
   void Clear();
   // Copies name and value into the event.
   void Add(std::string_view name, std::string_view value, ValueKind kind);

@@ -213,7 +213,14 @@ TEST(Pipeline, StoresAttributesAndReportsDurability) {
   CountingAttributor attributor;
   std::atomic<int64_t> last_committed{0};
   PipelineOptions options;
-  options.on_committed = [&](int64_t id) { last_committed = id; };
+  std::vector<std::string> committed_fields;
+  options.on_committed = [&](CommittedBatch&& batch) {
+    last_committed = batch.rows.back().id;
+    for (size_t i = 0; i < batch.rows.size(); ++i) {
+      committed_fields.push_back(batch.parsed[i] ? FieldValue(batch.fields[i], "source_type")
+                                                 : "unparsed");
+    }
+  };
   Pipeline pipeline(**store, &attributor, options);
 
   std::vector<ingest::RawEvent> batch(3);
@@ -241,6 +248,8 @@ TEST(Pipeline, StoresAttributesAndReportsDurability) {
   EXPECT_EQ((*stored)[2].raw, "{not json");  // kept, with the reason
   EXPECT_TRUE((*stored)[2].message.starts_with("unparsed: ")) << (*stored)[2].message;
   EXPECT_EQ(last_committed.load(), (*stored)[2].id);
+  // Detection gets the rows with the fields they were normalised to.
+  EXPECT_EQ(committed_fields, (std::vector<std::string>{"syslog", "json", "unparsed"}));
   EXPECT_EQ(pipeline.stats().unparsed, 1u);
 }
 

@@ -88,7 +88,8 @@ void Pipeline::Run() {
 }
 
 void Pipeline::Commit(std::vector<Pending>& work) {
-  std::vector<StoredEvent> rows;
+  CommittedBatch batch;
+  std::vector<StoredEvent>& rows = batch.rows;
   NormalisedEvent normalised;
   const int64_t now_ns = NowNs();
   for (Pending& pending : work) {
@@ -114,6 +115,8 @@ void Pipeline::Commit(std::vector<Pending>& work) {
       if (row.org_id == 0) row.org_id = raw.source_org_id;
       row.raw = std::move(raw.data);
       rows.push_back(std::move(row));
+      batch.parsed.push_back(parsed.ok());
+      batch.fields.push_back(parsed.ok() ? std::move(normalised.fields) : detect::Event());
     }
   }
   Status committed = store_.Append(rows);
@@ -127,7 +130,7 @@ void Pipeline::Commit(std::vector<Pending>& work) {
     if (pending.on_durable) pending.on_durable(committed);
   }
   if (committed.ok() && !rows.empty() && options_.on_committed) {
-    options_.on_committed(rows.back().id);
+    options_.on_committed(std::move(batch));
   }
 }
 

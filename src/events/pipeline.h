@@ -2,7 +2,8 @@
 // normalises them, attributes each to a registered asset (EventAttributor), and appends them to
 // the EventStore in group commits: whatever is queued, up to max_commit_events, goes into one
 // fsync'd transaction, so the commit rate adapts to the load. A batch's on_durable runs after its
-// commit; then `on_committed` tells detection the new last id.
+// commit; then `on_committed` hands the committed rows, with the fields normalisation gave them, to
+// detection, which need not read and parse them again.
 //
 // Memory is bounded by max_queue_bytes of raw data waiting: beyond it Submit refuses with
 // kResourceExhausted and the receiver applies back-pressure. An event that cannot be parsed is
@@ -34,11 +35,19 @@ class EventAttributor {
                          StoredEvent* event) const = 0;
 };
 
+// One group commit: the stored rows (ids set) and, for each, its normalised fields (`parsed`
+// false and the fields empty for an event stored unparsed).
+struct CommittedBatch {
+  std::vector<StoredEvent> rows;
+  std::vector<detect::Event> fields;
+  std::vector<bool> parsed;
+};
+
 struct PipelineOptions {
   size_t max_queue_bytes = size_t{64} << 20;
   size_t max_commit_events = 20'000;
-  // Called on the writer thread after each commit with the last committed id. Optional.
-  std::function<void(int64_t last_id)> on_committed;
+  // Called on the writer thread after each commit; may keep the batch. Optional.
+  std::function<void(CommittedBatch&& batch)> on_committed;
 };
 
 struct PipelineStats {

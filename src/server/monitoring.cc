@@ -16,6 +16,7 @@ namespace {
 
 constexpr std::string_view kCursorName = "events";
 constexpr size_t kDetectBatch = 2000;
+constexpr size_t kMaxPendingEvents = 200'000;
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
@@ -104,10 +105,14 @@ Result<std::unique_ptr<Monitoring>> Monitoring::Start(store::Store& store,
   events::PipelineOptions pipeline;
   pipeline.max_queue_bytes = o.max_queue_bytes;
   Monitoring* self = m.get();
-  pipeline.on_committed = [self](int64_t last_id) {
+  pipeline.on_committed = [self](events::CommittedBatch&& batch) {
     {
       std::lock_guard lock(self->mutex_);
-      self->committed_ = last_id;
+      self->committed_ = batch.rows.back().id;
+      if (self->pending_events_ + batch.rows.size() <= kMaxPendingEvents) {
+        self->pending_events_ += batch.rows.size();
+        self->pending_.push_back(std::move(batch));
+      }
     }
     self->wake_.notify_all();
   };
@@ -151,10 +156,35 @@ MonitoringStatus Monitoring::CurrentStatus() {
   return s;
 }
 
-void Monitoring::Evaluate(const std::vector<events::StoredEvent>& rows,
-                          std::vector<AlertHit>* hits) {
-  thread_local detect::RuleSet::Scratch scratch;
+Result<events::CommittedBatch> Monitoring::NextBatch() {
+  const int64_t cursor = cursor_;
+  {
+    std::lock_guard lock(mutex_);
+    while (!pending_.empty() && pending_.front().rows.back().id <= cursor) {
+      pending_events_ -= pending_.front().rows.size();
+      pending_.pop_front();
+    }
+    if (!pending_.empty() && pending_.front().rows.front().id == cursor + 1) {
+      events::CommittedBatch batch = std::move(pending_.front());
+      pending_events_ -= batch.rows.size();
+      pending_.pop_front();
+      return batch;
+    }
+  }
+  events::CommittedBatch batch;
+  VIGIL_ASSIGN_OR_RETURN(batch.rows, events_->ReadAfter(cursor, kDetectBatch));
   events::NormalisedEvent normalised;
+  for (const events::StoredEvent& row : batch.rows) {
+    bool parsed =
+        events::Normalise(KindOf(row), row.raw, row.peer, row.received_ms, &normalised).ok();
+    batch.parsed.push_back(parsed);
+    batch.fields.push_back(parsed ? std::move(normalised.fields) : detect::Event());
+  }
+  return batch;
+}
+
+void Monitoring::Evaluate(const events::CommittedBatch& batch, std::vector<AlertHit>* hits) {
+  thread_local detect::RuleSet::Scratch scratch;
   std::vector<detect::Detection> detections;
   std::vector<detect::CorrelationHit> fired;
   auto hit_for = [&](const detect::SigmaRule& rule, const events::StoredEvent& row) {
@@ -170,16 +200,16 @@ void Monitoring::Evaluate(const std::vector<events::StoredEvent>& rows,
     if (row.asset_id != 0) hit.asset_name = assets_.NameOf(row.asset_id);
     return hit;
   };
-  for (const events::StoredEvent& row : rows) {
-    if (!events::Normalise(KindOf(row), row.raw, row.peer, row.received_ms, &normalised).ok()) {
-      continue;  // stored as unparsed; nothing to evaluate
-    }
+  for (size_t i = 0; i < batch.rows.size(); ++i) {
+    if (!batch.parsed[i]) continue;  // stored as unparsed; nothing to evaluate
+    const events::StoredEvent& row = batch.rows[i];
+    const detect::Event& event = batch.fields[i];
     detections.clear();
-    rules_->Match(normalised.fields, scratch, &detections);
+    rules_->Match(event, scratch, &detections);
     for (const detect::Detection& d : detections) {
       if (!correlations_->empty()) {
         fired.clear();
-        correlations_->Observe(d, normalised.fields, row.time_ms * 1'000'000, &fired);
+        correlations_->Observe(d, event, row.time_ms * 1'000'000, &fired);
         for (const detect::CorrelationHit& c : fired) {
           AlertHit hit = hit_for(*c.rule, row);
           for (const auto& [field, value] : c.group) {
@@ -195,7 +225,7 @@ void Monitoring::Evaluate(const std::vector<events::StoredEvent>& rows,
       AlertHit hit = hit_for(d.rule->rule, row);
       for (const auto& [field, value] : d.fields) hit.fields[std::string(field)] = value;
       // Keyword rules name no field: show the text they matched in.
-      if (hit.fields.empty()) hit.fields["message"] = normalised.message;
+      if (hit.fields.empty()) hit.fields["message"] = row.message;
       hits->push_back(std::move(hit));
     }
   }
@@ -211,15 +241,15 @@ void Monitoring::DetectLoop() {
     }
     // Drain everything committed, also when stopping.
     for (;;) {
-      auto rows = events_->ReadAfter(cursor_, kDetectBatch);
-      if (!rows.ok()) {
-        spdlog::error("detection: cannot read events: {}", rows.status().ToString());
+      Result<events::CommittedBatch> batch = NextBatch();
+      if (!batch.ok()) {
+        spdlog::error("detection: cannot read events: {}", batch.status().ToString());
         break;
       }
-      if (rows->empty()) break;
+      if (batch->rows.empty()) break;
       hits.clear();
-      Evaluate(*rows, &hits);
-      const int64_t last = rows->back().id;
+      Evaluate(*batch, &hits);
+      const int64_t last = batch->rows.back().id;
       Result<std::vector<Json>> changed = [&]() -> Result<std::vector<Json>> {
         VIGIL_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
         VIGIL_ASSIGN_OR_RETURN(std::vector<Json> alerts,
@@ -236,8 +266,8 @@ void Monitoring::DetectLoop() {
       cursor_ = last;
       for (Json& alert : *changed) feed_.Publish(domain::PublicView(domain::kAlerts, alert));
     }
-    std::lock_guard lock(mutex_);
     // Stopping: everything committed has been evaluated, or what failed is evaluated at restart.
+    std::lock_guard lock(mutex_);
     if (stopping_) return;
   }
 }

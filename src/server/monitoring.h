@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -97,8 +98,11 @@ class Monitoring {
   void DetectLoop();
   void MaintenanceLoop();
   void FlushSourceCounts();
-  // Evaluates `rows`; appends alert hits.
-  void Evaluate(const std::vector<events::StoredEvent>& rows, std::vector<AlertHit>* hits);
+  // Evaluates a batch of committed events; appends alert hits.
+  void Evaluate(const events::CommittedBatch& batch, std::vector<AlertHit>* hits);
+  // The next events after the cursor: the oldest committed batch kept in memory when it follows
+  // the cursor, else (after a restart, or when detection fell behind) read from the store.
+  Result<events::CommittedBatch> NextBatch();
 
   store::Store& store_;
   MonitoringOptions options_;
@@ -114,6 +118,10 @@ class Monitoring {
   std::mutex mutex_;
   std::condition_variable wake_;
   int64_t committed_ = 0;  // last id the pipeline committed (guarded by mutex_)
+  // Committed batches not yet evaluated, up to kMaxPendingEvents (guarded by mutex_); beyond,
+  // batches are dropped and detection reads them from the store.
+  std::deque<events::CommittedBatch> pending_;
+  size_t pending_events_ = 0;
   bool stopping_ = false;
   bool assets_dirty_ = false;
   std::map<int64_t, std::pair<int64_t, int64_t>> source_counts_;  // id -> events, last ms
