@@ -11,6 +11,7 @@
 
 #include "auth/credentials.h"
 #include "cli/hunt_cmd.h"
+#include "cli/ingest_cmd.h"
 #include "cli/serve.h"
 #include "cli/sigma_cmd.h"
 #include "server/provisioning.h"
@@ -108,11 +109,18 @@ int main(int argc, char** argv) {
       "scan", "Run Sigma rules over NDJSON, JSON or EVTX files (a responder's offline scan)");
   vigil::cli::AddSigmaScanFlags(scan, &scan_flags);
 
+  // vigil ingest
+  vigil::cli::IngestFlags ingest_flags;
+  CLI::App* ingest = app.add_subcommand(
+      "ingest", "Send NDJSON, JSON or EVTX logs to a Vigil server as a registered log source");
+  vigil::cli::AddIngestFlags(ingest, &ingest_flags);
+
   CLI11_PARSE(app, argc, argv);
   if (hunt->parsed()) return vigil::cli::RunHunt(hunt_flags);
   if (check->parsed()) return vigil::cli::RunSigmaCheck(check_flags);
   if (scan->parsed()) return vigil::cli::RunSigmaScan(scan_flags);
   if (attribute->parsed()) return vigil::cli::RunAttribute(attribute_flags);
+  if (ingest->parsed()) return vigil::cli::RunIngest(ingest_flags);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   if (Status s = vigil::auth::InitCrypto(); !s.ok()) return Fail(s);
 
