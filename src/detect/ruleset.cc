@@ -352,7 +352,12 @@ void RuleSet::Dispatch(CompiledRule* rule) {
   ++anchored_;
   for (size_t k = 0; k < cnf.size(); ++k) {
     for (Anchor& a : cnf[k]) {
-      pending_anchors_[a.field][std::move(a.literal)].push_back({rule, static_cast<uint8_t>(k)});
+      const ClauseHit hit{rule, static_cast<uint8_t>(k)};
+      if (a.exact && a.field != Anchor::kAnyField) {
+        pending_exact_[a.field][std::move(a.literal)].push_back(hit);
+      } else {
+        pending_anchors_[a.field][std::move(a.literal)].push_back(hit);
+      }
     }
   }
 }
@@ -361,6 +366,15 @@ void RuleSet::Dispatch(CompiledRule* rule) {
 // cannot be built its rules are evaluated on every event of their source (slower, same result).
 void RuleSet::BuildPrefilter() {
   prefilters_.resize(fields_.size());
+  // Whole-value literals: a hash lookup of the lower-cased value, no scan.
+  for (auto& [field, literals] : pending_exact_) {
+    for (auto& [literal, hits] : literals) {
+      std::sort(hits.begin(), hits.end());
+      hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
+      prefilters_[field].exact.emplace(literal, std::move(hits));
+    }
+  }
+  pending_exact_.clear();
   for (auto& [field, literals] : pending_anchors_) {
     FieldPrefilter& prefilter =
         field == Anchor::kAnyField ? keyword_prefilter_ : prefilters_[field];
@@ -518,9 +532,17 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
     }
   };
   for (uint32_t field : scratch.view.present_fields()) {
-    if (field < prefilters_.size() && prefilters_[field].database != nullptr) {
-      scan(prefilters_[field], scratch.view.values(field));
+    if (field >= prefilters_.size()) continue;
+    const FieldPrefilter& prefilter = prefilters_[field];
+    if (!prefilter.exact.empty()) {
+      for (const EventView::Value& v : scratch.view.values(field)) {
+        auto found = prefilter.exact.find(scratch.view.Lower(v));
+        if (found != prefilter.exact.end()) {
+          for (const ClauseHit& h : found->second) hit(h);
+        }
+      }
     }
+    if (prefilter.database != nullptr) scan(prefilter, scratch.view.values(field));
   }
   if (keyword_prefilter_.database != nullptr) scan(keyword_prefilter_, scratch.view.all_values());
 

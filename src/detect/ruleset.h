@@ -137,10 +137,17 @@ class RuleSet {
   };
   // Per rule field: a Vectorscan database of the anchor literals on that field, and the
   // clauses each literal satisfies. One scan per value of the field; keyword literals are
-  // scanned over every value of the event.
+  // scanned over every value of the event. Whole-value literals (EventID: 4688, an exact Image)
+  // are found by one hash lookup per value instead.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   struct FieldPrefilter {
-    void* database = nullptr;  // hs_database_t*
+    void* database = nullptr;  // hs_database_t*: literals the value contains
     std::vector<std::vector<ClauseHit>> hits_of_literal;
+    // Literals the whole value equals (ASCII case-insensitively), by lower-case text.
+    std::unordered_map<std::string, std::vector<ClauseHit>, TextHash, std::equal_to<>> exact;
   };
   LoadOptions options_;
   const LogsourceMap* map_;
@@ -157,6 +164,7 @@ class RuleSet {
   size_t anchored_ = 0;
   // Collected by Dispatch, compiled by BuildPrefilter: field -> literal -> rules.
   std::unordered_map<uint32_t, std::map<std::string, std::vector<ClauseHit>>> pending_anchors_;
+  std::unordered_map<uint32_t, std::map<std::string, std::vector<ClauseHit>>> pending_exact_;
   bool finished_ = false;
 };
 
