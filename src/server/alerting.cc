@@ -139,11 +139,12 @@ Result<std::vector<Json>> ApplyAlertHits(store::Transaction& tx, const std::vect
   }
   for (const auto& [id, n] : suppression_hits) {
     VIGIL_ASSIGN_OR_RETURN(std::optional<Json> s, tx.Get(domain::kSuppressions, id));
-    if (s)
-      VIGIL_RETURN_IF_ERROR(
-          tx.Update(domain::kSuppressions, id, {{"hits", (*s)["hits"].get<int64_t>() + n}}));
+    if (!s) continue;
+    VIGIL_RETURN_IF_ERROR(
+        tx.Update(domain::kSuppressions, id, {{"hits", (*s)["hits"].get<int64_t>() + n}}));
   }
   std::vector<Json> out;
+  out.reserve(changed.size());
   for (auto& [id, alert] : changed) out.push_back(std::move(alert));
   return out;
 }

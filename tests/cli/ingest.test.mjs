@@ -12,11 +12,12 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 
 import { api, freePort, login, resolveBinary, startServer } from '../lib/server.mjs';
+import { SIGMA_RULES, sysmonProcess } from '../lib/monitoring.mjs';
 import { orgIdsByCode } from '../lib/api_helpers.mjs';
 
 const VIGIL = resolveBinary();
 const SHARED = process.env.VIGIL_SHARED_DIR || path.resolve('..', 'shared');
-const RULES = path.join(SHARED, 'data', 'sigma', 'rules');
+const RULES = SIGMA_RULES;
 const CERTUTIL_CASE = path.join(SHARED, 'data', 'sigma', 'regression-dev', 'regression_data', 'rules',
   'windows', 'process_creation', 'proc_creation_win_certutil_decode');
 const CERTUTIL_RULE = 'cc9cbe82-7bc0-4ef5-bc23-bbfb83947be7';
@@ -61,20 +62,7 @@ function ingest(args, { input, env = {}, token = sourceToken } = {}) {
   });
 }
 
-function sysmon(computer, image, commandLine) {
-  return {
-    Event: {
-      System: {
-        EventID: 1,
-        Channel: 'Microsoft-Windows-Sysmon/Operational',
-        Computer: computer,
-        TimeCreated: { '#attributes': { SystemTime: new Date().toISOString() } },
-      },
-      EventData: { Image: image, CommandLine: commandLine, ParentImage: 'C:\\Windows\\System32\\cmd.exe' },
-    },
-  };
-}
-const whoami = (host, n = 0) => sysmon(host, 'C:\\Windows\\System32\\whoami.exe', `whoami /priv #${n}`);
+const whoami = (host, n = 0) => sysmonProcess(host, 'C:\\Windows\\System32\\whoami.exe', `whoami /priv #${n}`);
 
 async function events(host) {
   const r = await api(srv.url, admin.token, 'GET', `/events?host=${encodeURIComponent(host)}&${SINCE}&limit=1000`);

