@@ -1,7 +1,10 @@
 #include "cli/sigma_cmd.h"
 
+#include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -9,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "core/status.h"
 #include "core/time.h"
@@ -205,12 +209,14 @@ struct ScanStats {
 
 class Scanner {
  public:
-  Scanner(const RuleSet& rules, Output& output, ScanStats& stats, bool quiet, bool print_events)
+  Scanner(const RuleSet& rules, Output& output, ScanStats& stats, bool quiet, bool print_events,
+          int threads)
       : rules_(rules),
         output_(output),
         stats_(stats),
         quiet_(quiet),
         print_events_(print_events),
+        threads_(print_events ? 1 : std::max(1, threads)),
         correlations_(rules) {}
 
   void Process(Event& event) {
@@ -276,6 +282,7 @@ class Scanner {
     Event probe;
     const bool ndjson = !evtx::LooksLikeEvtx(bytes(head)) && !head.substr(start).starts_with("[") &&
                         detect::ParseJsonEvent(first_line, &probe).ok();
+    if (ndjson && threads_ > 1) return ScanBlocksInParallel(name, *blocks, std::move(*first));
     if (ndjson) {
       uint64_t line_number = 0;
       std::optional<hunt::Block> block = std::move(first);
@@ -303,6 +310,100 @@ class Scanner {
   }
 
  private:
+  // What a worker found in one block of NDJSON: the events that matched a rule (rare; `record`
+  // is the line within the block), the unreadable lines, and counts.
+  struct BlockResult {
+    std::vector<Event> matched;
+    std::vector<std::pair<uint64_t, std::string>> bad;
+    uint64_t lines = 0, events = 0;
+  };
+  // A block kept while workers read it; `text` stays valid when the block moves (an owned block
+  // small enough for the string's inline buffer would otherwise move its bytes).
+  struct HeldBlock {
+    hunt::Block block;
+    std::string_view text;
+  };
+
+  static void MatchBlock(const RuleSet& rules, std::string_view text, RuleSet::Scratch& scratch,
+                         BlockResult* out) {
+    Event event;
+    std::vector<detect::Detection> detections;
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t end = text.find('\n', pos);
+      if (end == std::string_view::npos) end = text.size();
+      std::string_view line = text.substr(pos, end - pos);
+      pos = end + 1;
+      ++out->lines;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+      if (Status s = detect::ParseJsonEvent(line, &event); !s.ok()) {
+        out->bad.emplace_back(out->lines, s.message());
+        continue;
+      }
+      ++out->events;
+      detections.clear();
+      rules.Match(event, scratch, &detections);
+      if (!detections.empty()) {
+        event.record = out->lines;
+        out->matched.push_back(event);
+      }
+    }
+  }
+
+  // NDJSON on threads_ threads: workers parse and match whole blocks; the events that matched are
+  // replayed here in input order (matched again, written, fed to correlations), so the output is
+  // exactly that of one thread.
+  Status ScanBlocksInParallel(const std::string& name, hunt::LineBlocks& blocks,
+                              hunt::Block first) {
+    const size_t window = static_cast<size_t>(threads_) * 2;
+    std::vector<std::unique_ptr<RuleSet::Scratch>> scratches(static_cast<size_t>(threads_));
+    for (auto& scratch : scratches) scratch = std::make_unique<RuleSet::Scratch>();
+    std::optional<hunt::Block> next = std::move(first);
+    uint64_t line_base = 0;
+    std::vector<HeldBlock> held;
+    held.reserve(window);  // never reallocated: `text` may point into a block's own storage
+    std::vector<BlockResult> results;
+    while (next) {
+      held.clear();
+      while (next && held.size() < window) {
+        const bool owned = !next->storage.empty();
+        const size_t offset =
+            owned ? static_cast<size_t>(next->text.data() - next->storage.data()) : 0;
+        const size_t length = next->text.size();
+        held.push_back({std::move(*next), {}});
+        HeldBlock& h = held.back();
+        h.text = owned ? std::string_view(h.block.storage).substr(offset, length) : h.block.text;
+        VIGIL_ASSIGN_OR_RETURN(next, blocks.Next());
+      }
+      results.assign(held.size(), BlockResult{});
+      std::atomic<size_t> claim{0};
+      auto work = [&](RuleSet::Scratch* scratch) {
+        for (size_t i = claim.fetch_add(1); i < held.size(); i = claim.fetch_add(1)) {
+          MatchBlock(rules_, held[i].text, *scratch, &results[i]);
+        }
+      };
+      std::vector<std::thread> workers;
+      for (int t = 1; t < threads_; ++t)
+        workers.emplace_back(work, scratches[static_cast<size_t>(t)].get());
+      work(scratches[0].get());
+      for (std::thread& w : workers) w.join();
+      for (size_t i = 0; i < held.size(); ++i) {
+        BlockResult& r = results[i];
+        stats_.bytes += held[i].text.size();
+        for (const auto& [line, why] : r.bad) Bad(name, line_base + line, why);
+        stats_.events += r.events - r.matched.size();  // Process counts the matched ones
+        for (Event& e : r.matched) {
+          e.source = name;
+          e.record += line_base;
+          Process(e);
+        }
+        line_base += r.lines;
+      }
+    }
+    return Status::Ok();
+  }
+
   // A server's event store: a file named events.db, or a data directory holding one.
   static std::optional<std::filesystem::path> EventStorePath(const std::string& path) {
     std::error_code ec;
@@ -383,6 +484,7 @@ class Scanner {
   ScanStats& stats_;
   bool quiet_;
   bool print_events_;
+  int threads_;
   RuleSet::Scratch scratch_;
   Event event_;
   std::vector<detect::Detection> detections_;
@@ -390,6 +492,15 @@ class Scanner {
   std::vector<detect::CorrelationHit> hits_;
 };
 
+}  // namespace
+
+namespace {
+// The CPUs this process may run on (taskset, cgroups' cpusets), at least 1.
+int UsableCpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+  return std::clamp(CPU_COUNT(&set), 1, 64);
+}
 }  // namespace
 
 void AddSigmaCheckFlags(CLI::App* command, SigmaCheckFlags* flags) {
@@ -405,6 +516,11 @@ void AddSigmaScanFlags(CLI::App* command, SigmaScanFlags* flags) {
   command->add_flag("-q,--quiet", flags->quiet, "No summary on stderr");
   command->add_flag("--print-events", flags->print_events,
                     "Print each event's normalised fields (the names rules see) and match nothing");
+  command
+      ->add_option("--threads", flags->threads,
+                   "Threads matching NDJSON input (same output whatever the number) [the CPUs "
+                   "this process may use]")
+      ->check(CLI::Range(1, 64));
   command
       ->add_option("INPUT", flags->inputs,
                    "NDJSON, JSON (object or array) or EVTX files; - for stdin; a server's "
@@ -459,7 +575,8 @@ int RunSigmaScan(const SigmaScanFlags& flags) {
   auto loaded_at = std::chrono::steady_clock::now();
   Output output(flags);
   ScanStats stats;
-  Scanner scanner(*loaded->rules, output, stats, flags.quiet, flags.print_events);
+  Scanner scanner(*loaded->rules, output, stats, flags.quiet, flags.print_events,
+                  flags.threads > 0 ? flags.threads : UsableCpus());
   bool failed = false;
   for (const std::string& input : flags.inputs) {
     if (Status s = scanner.ScanFile(input); !s.ok()) {

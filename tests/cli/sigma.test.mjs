@@ -81,6 +81,19 @@ test('attacks in the workload are found, with the documented fields', { skip: sk
   }
   const titles = new Set(detections.map((d) => d.title));
   assert.ok(titles.has('Shadow Copies Deletion Using Operating Systems Utilities'), [...titles].join('\n'));
+  // 20,000 events are about 17 MB: several 8 MB blocks. Any number of threads gives the same
+  // output, in the same order, also with a bad line, and from stdin (owned blocks).
+  const text = fs.readFileSync(events, 'utf8');
+  const withBad = file('mixed-bad.ndjson', text.replace(/\n/, '\n{"broken": \n'));
+  const one = sigma(['scan', ...RULES, '--jsonl', '--threads', '1', withBad]);
+  assert.equal(one.status, 0, one.stderr);
+  for (const threads of ['2', '3']) {
+    const many = sigma(['scan', ...RULES, '--jsonl', '--threads', threads, withBad]);
+    assert.equal(many.stdout, one.stdout, `--threads ${threads} differs from one thread`);
+    assert.match(many.stderr, /mixed-bad\.ndjson:2: /);
+  }
+  const piped = sigma(['scan', ...RULES, '--jsonl', '--threads', '2', '-'], text);
+  assert.deepEqual(jsonl(piped.stdout).map((d) => [d.rule_id, d.record]), detections.map((d) => [d.rule_id, d.record]));
 });
 
 test('EVTX, gzip, stdin and a JSON array give the same detections', { skip: skipData }, () => {
