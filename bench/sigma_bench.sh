@@ -28,16 +28,18 @@ done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 "$VIGIL" sigma check "${RULES[@]}" 2>&1 | tail -1
 
-# run NAME INPUT: wall seconds, CPU seconds (user + system), peak RSS (KB), detections
+# run NAME INPUT [CPUS]: wall seconds, CPU seconds (user + system), peak RSS (KB), detections.
+# CPUS (default 0: one core) is the taskset list; sigma scan uses one thread per CPU it may use.
 run() {
-  local name=$1 input=$2
+  local name=$1 input=$2 cpus=${3:-0}
   cat "$input" >/dev/null  # page cache
-  taskset -c 0 /usr/bin/time -f "%e %U %S %M" -o "$DATA/time.txt" \
+  taskset -c "$cpus" /usr/bin/time -f "%e %U %S %M" -o "$DATA/time.txt" \
     "$VIGIL" sigma scan "${RULES[@]}" --jsonl "$input" >"$DATA/out.jsonl" 2>"$DATA/stderr.txt" || true
   read -r secs user sys rss < <(tail -1 "$DATA/time.txt")  # after "Command exited with ..."
   cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
   echo "$name wall=${secs}s cpu=${cpu}s rss=${rss}KB detections=$(wc -l <"$DATA/out.jsonl")"
   LAST_CPU=$cpu
+  LAST_WALL=$secs
 }
 
 run load-only "$DATA/empty.ndjson"
@@ -48,3 +50,13 @@ for input in benign mixed; do
   awk -v e="$EVENTS" -v c="$LAST_CPU" -v l="$load" -v mb="$mb" -v n="$input" \
     'BEGIN { printf "  %s: %d events, %d MB: %.0f events per CPU-second (%.0f MB/s) after loading\n", n, e, mb, e / (c - l), mb / (c - l) }'
 done
+
+# Scaling: the benign corpus on one core, then on every core (one matching thread each); the
+# wall time of scanning alone is compared (loading is single-threaded either way).
+run load-only-all "$DATA/empty.ndjson" "0-$(( $(nproc) - 1 ))"
+load_wall=$LAST_WALL
+run benign-1-core "$DATA/benign.ndjson" 0
+one=$LAST_WALL
+run "benign-$(nproc)-cores" "$DATA/benign.ndjson" "0-$(( $(nproc) - 1 ))"
+awk -v a="$one" -v b="$LAST_WALL" -v l="$load_wall" -v n="$(nproc)" -v e="$EVENTS" \
+  'BEGIN { printf "  scaling: %.0f events/s on 1 core, %.0f on %d cores (%.2fx)\n", e / (a - l), e / (b - l), n, (a - l) / (b - l) }'

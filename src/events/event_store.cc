@@ -117,8 +117,6 @@ Result<sqlite3*> OpenConnection(const std::filesystem::path& file, bool writer) 
     return Status(StatusCode::kUnavailable, "cannot open " + file.string() + ": " + message);
   }
   sqlite3_busy_timeout(db, 10'000);
-  // Readers map the file instead of copying pages through read().
-  sqlite3_exec(db, "PRAGMA mmap_size=1073741824", nullptr, nullptr, nullptr);
   return db;
 }
 
@@ -169,8 +167,7 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::filesystem::path
   // auto_vacuum must be chosen before the first table exists; on an existing file it is a no-op.
   Status s = Exec(db,
                   "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; "
-                  "PRAGMA synchronous=FULL; PRAGMA cache_size=-65536; "
-                  "PRAGMA mmap_size=1073741824;");
+                  "PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;");
   if (s.ok()) s = Exec(db, kSchema);
   if (!s.ok()) return Status(s.code(), file.string() + ": " + s.message());
   return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));

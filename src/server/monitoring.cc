@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::string_view kCursorName = "events";
 constexpr size_t kDetectBatch = 2000;
-constexpr size_t kMaxPendingEvents = 200'000;
+constexpr size_t kMaxPendingEvents = 50'000;
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
