@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import tls from 'node:tls';
 
 import { api, freePort, startServer, login } from '../lib/server.mjs';
 import { makeUser, orgIdsByCode, runVigil } from '../lib/api_helpers.mjs';
@@ -12,14 +13,16 @@ import { CERTUTIL, CERTUTIL_CMD, SIGMA_RULES, octet, postIngest, rfc5424, sendTc
 
 const RULES = SIGMA_RULES;
 
-let srv, U, admin, org, udpPort, tcpPort, sourceToken;
+let srv, U, admin, org, udpPort, tcpPort, tlsPort, sourceToken;
 
 async function start(extra = {}) {
   udpPort = await freePort();
   tcpPort = await freePort();
+  tlsPort = await freePort();
   return startServer({
     demo: true,
-    extraArgs: ['--rules', RULES, '--syslog-udp', `127.0.0.1:${udpPort}`, '--syslog-tcp', `127.0.0.1:${tcpPort}`],
+    extraArgs: ['--rules', RULES, '--syslog-udp', `127.0.0.1:${udpPort}`, '--syslog-tcp', `127.0.0.1:${tcpPort}`,
+      '--syslog-tls', `127.0.0.1:${tlsPort}`],
     ...extra,
   });
 }
@@ -149,6 +152,23 @@ describe('ingestion and alerts', () => {
     assert.equal(ev.json.items[0].peer, '127.0.0.1');
   });
 
+  test('syslog over TLS with the server\'s certificate', async () => {
+    const cert = fs.readFileSync(`${srv.dataDir}/tls/server.crt`);
+    await new Promise((resolve, reject) => {
+      const c = tls.connect({ port: tlsPort, host: '127.0.0.1', ca: cert, servername: 'localhost' }, () => {
+        c.end(octet(rfc5424('db01', 'postgres', 'tls-delivered checkpoint complete')));
+      });
+      c.on('close', resolve);
+      c.on('error', reject);
+    });
+    const ev = await eventually(async () => {
+      const r = await api(U, admin.token, 'GET', '/events?host=db01');
+      return r.json.items.length === 1 && r.json.items[0];
+    }, 'the TLS event');
+    assert.equal(ev.source, `syslog/tls:${tlsPort}`);
+    assert.match(ev.message, /tls-delivered/);
+  });
+
   test('organisation scoping: another unit sees neither the alerts nor the events', async () => {
     const other = org['SX-YT'];
     const outsider = await makeUser(U, admin.token, { role: 'unit_officer', org_id: other });
@@ -224,7 +244,7 @@ describe('ingestion and alerts', () => {
     assert.equal(s.json.rules_refused, 0);
     assert.ok(s.json.events_stored >= 8);
     assert.equal(s.json.detection_lag_events, 0);
-    assert.deepEqual(s.json.listeners.map((l) => l.name).sort(), [`syslog/tcp:${tcpPort}`, `syslog/udp:${udpPort}`]);
+    assert.deepEqual(s.json.listeners.map((l) => l.name).sort(), [`syslog/tcp:${tcpPort}`, `syslog/tls:${tlsPort}`, `syslog/udp:${udpPort}`]);
   });
 });
 
