@@ -289,6 +289,7 @@ class Scanner {
       while (block) {
         stats_.bytes += block->text.size();
         ScanLines(name, block->text, &line_number);
+        blocks->Release(block->text);
         VIGIL_ASSIGN_OR_RETURN(block, blocks->Next());
       }
       return Status::Ok();
@@ -399,6 +400,7 @@ class Scanner {
           Process(e);
         }
         line_base += r.lines;
+        blocks.Release(held[i].text);
       }
     }
     return Status::Ok();

@@ -43,6 +43,13 @@ class MappedBlocks final : public LineBlocks {
   }
   uint64_t size_hint() const override { return size_; }
   uint64_t consumed() const override { return pos_; }
+  void Release(std::string_view text) override {
+    // Whole pages inside the text only: the pages it shares with its neighbours stay.
+    static const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    const auto begin = (reinterpret_cast<uintptr_t>(text.data()) + page - 1) & ~(page - 1);
+    const auto end = (reinterpret_cast<uintptr_t>(text.data()) + text.size()) & ~(page - 1);
+    if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+  }
 
  private:
   const char* data_;
@@ -231,7 +238,7 @@ Result<std::unique_ptr<LineBlocks>> OpenLineBlocks(const std::string& path, size
         close(fd);
         return error;
       }
-      madvise(data, size, MADV_SEQUENTIAL | MADV_WILLNEED);
+      madvise(data, size, MADV_SEQUENTIAL);
     }
     close(fd);
     return std::unique_ptr<LineBlocks>(

@@ -31,6 +31,10 @@ class LineBlocks {
   virtual uint64_t size_hint() const = 0;
   // Bytes consumed so far from the underlying file (compressed bytes for .gz/.zst).
   virtual uint64_t consumed() const = 0;
+  // The caller is done with the text of a block it was given: a mapped file drops those pages
+  // from the process (they stay in the page cache), so that resident memory does not grow with
+  // the input. The text must not be read afterwards. Streamed blocks: nothing to do.
+  virtual void Release(std::string_view /*text*/) {}
 };
 
 // Opens `path` ("-" for standard input). `target_bytes` sets the block size.
