@@ -37,12 +37,54 @@ Status Pipeline::Submit(std::vector<ingest::RawEvent>& batch,
       return Status(StatusCode::kResourceExhausted, "the event queue is full; retry later");
     }
     accepted_ += batch.size();
-    queue_bytes_ += bytes;
-    queue_.push_back(Pending{std::move(batch), std::move(on_durable), bytes});
-    batch.clear();
+    queue_bytes_ += bytes;  // reserved now, so that concurrent submitters see it
+    ++in_flight_;
+  }
+  // Normalised here, on the receiver's thread, so that the writer only writes.
+  Pending pending{Prepare(batch), std::move(on_durable), bytes};
+  batch.clear();
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(pending));
+    --in_flight_;
   }
   wake_.notify_one();
   return Status::Ok();
+}
+
+CommittedBatch Pipeline::Prepare(std::vector<ingest::RawEvent>& raws) {
+  CommittedBatch batch;
+  batch.rows.reserve(raws.size());
+  batch.fields.reserve(raws.size());
+  batch.parsed.reserve(raws.size());
+  NormalisedEvent normalised;
+  const int64_t now_ns = NowNs();
+  for (ingest::RawEvent& raw : raws) {
+    StoredEvent row;
+    row.received_ms = (raw.received_ns != 0 ? raw.received_ns : now_ns) / 1'000'000;
+    row.source_type = std::string(RawKindName(raw.kind));
+    row.source = std::move(raw.source);
+    row.peer = raw.peer;
+    Status parsed = Normalise(raw.kind, raw.data, row.peer, row.received_ms, &normalised);
+    if (parsed.ok()) {
+      row.time_ms = normalised.time_ms;
+      row.original_time = std::move(normalised.original_time);
+      row.host = std::move(normalised.host);
+      row.message = std::move(normalised.message);
+      if (attributor_ != nullptr) attributor_->Attribute(raw, normalised, &row);
+    } else {
+      ++unparsed_;
+      row.time_ms = row.received_ms;
+      row.host = row.peer;
+      row.message = "unparsed: " + parsed.message();
+    }
+    if (row.org_id == 0) row.org_id = raw.source_org_id;
+    row.raw = std::move(raw.data);
+    batch.rows.push_back(std::move(row));
+    batch.parsed.push_back(parsed.ok());
+    batch.fields.push_back(parsed.ok() ? std::move(normalised.fields) : detect::Event());
+  }
+  return batch;
 }
 
 void Pipeline::Stop() {
@@ -72,11 +114,11 @@ void Pipeline::Run() {
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      wake_.wait(lock, [this] { return (stopping_ && in_flight_ == 0) || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything is committed
       size_t events = 0;
       while (!queue_.empty() && (work.empty() || events < options_.max_commit_events)) {
-        events += queue_.front().events.size();
+        events += queue_.front().batch.rows.size();
         queue_bytes_ -= queue_.front().bytes;
         work.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -88,37 +130,14 @@ void Pipeline::Run() {
 }
 
 void Pipeline::Commit(std::vector<Pending>& work) {
-  CommittedBatch batch;
-  std::vector<StoredEvent>& rows = batch.rows;
-  NormalisedEvent normalised;
-  const int64_t now_ns = NowNs();
-  for (Pending& pending : work) {
-    for (ingest::RawEvent& raw : pending.events) {
-      StoredEvent row;
-      row.received_ms = (raw.received_ns != 0 ? raw.received_ns : now_ns) / 1'000'000;
-      row.source_type = std::string(RawKindName(raw.kind));
-      row.source = std::move(raw.source);
-      row.peer = raw.peer;
-      Status parsed = Normalise(raw.kind, raw.data, row.peer, row.received_ms, &normalised);
-      if (parsed.ok()) {
-        row.time_ms = normalised.time_ms;
-        row.original_time = std::move(normalised.original_time);
-        row.host = std::move(normalised.host);
-        row.message = std::move(normalised.message);
-        if (attributor_ != nullptr) attributor_->Attribute(raw, normalised, &row);
-      } else {
-        ++unparsed_;
-        row.time_ms = row.received_ms;
-        row.host = row.peer;
-        row.message = "unparsed: " + parsed.message();
-      }
-      if (row.org_id == 0) row.org_id = raw.source_org_id;
-      row.raw = std::move(raw.data);
-      rows.push_back(std::move(row));
-      batch.parsed.push_back(parsed.ok());
-      batch.fields.push_back(parsed.ok() ? std::move(normalised.fields) : detect::Event());
-    }
+  CommittedBatch batch = std::move(work.front().batch);
+  for (size_t i = 1; i < work.size(); ++i) {
+    CommittedBatch& more = work[i].batch;
+    std::move(more.rows.begin(), more.rows.end(), std::back_inserter(batch.rows));
+    std::move(more.fields.begin(), more.fields.end(), std::back_inserter(batch.fields));
+    batch.parsed.insert(batch.parsed.end(), more.parsed.begin(), more.parsed.end());
   }
+  std::vector<StoredEvent>& rows = batch.rows;
   Status committed = store_.Append(rows);
   if (committed.ok()) {
     ++commits_;

@@ -1,6 +1,7 @@
-// The ingest pipeline: receivers Submit raw events (ingest::EventSink); one writer thread
-// normalises them, attributes each to a registered asset (EventAttributor), and appends them to
-// the EventStore in group commits: whatever is queued, up to max_commit_events, goes into one
+// The ingest pipeline: receivers Submit raw events (ingest::EventSink), which are normalised and
+// attributed to a registered asset (EventAttributor) on the submitting thread, so that several
+// receivers normalise in parallel; one writer thread appends them to the EventStore in group
+// commits: whatever is queued, up to max_commit_events, goes into one
 // fsync'd transaction, so the commit rate adapts to the load. A batch's on_durable runs after its
 // commit; then `on_committed` hands the committed rows, with the fields normalisation gave them, to
 // detection, which need not read and parse them again.
@@ -27,7 +28,7 @@
 namespace vigil::events {
 
 // Sets a new event's org_id, asset_id, system_id and security_level (all 0 on entry) from what
-// is known of its sender and host. Called on the writer thread; must be thread-safe if shared.
+// is known of its sender and host. Called on the submitting threads, concurrently: thread-safe.
 class EventAttributor {
  public:
   virtual ~EventAttributor() = default;
@@ -77,11 +78,13 @@ class Pipeline final : public ingest::EventSink {
 
  private:
   struct Pending {
-    std::vector<ingest::RawEvent> events;
+    CommittedBatch batch;  // normalised, not yet stored
     std::function<void(const Status&)> on_durable;
     size_t bytes = 0;
   };
   void Run();
+  // Normalises and attributes raw events into rows (moving their bytes out).
+  CommittedBatch Prepare(std::vector<ingest::RawEvent>& raws);
   void Commit(std::vector<Pending>& work);
 
   EventStore& store_;
@@ -91,6 +94,7 @@ class Pipeline final : public ingest::EventSink {
   std::condition_variable wake_;
   std::deque<Pending> queue_;
   size_t queue_bytes_ = 0;
+  int in_flight_ = 0;  // accepted batches being normalised by their submitters
   bool stopping_ = false;
   std::atomic<uint64_t> accepted_{0}, refused_{0}, stored_{0}, unparsed_{0}, commits_{0},
       failed_{0};
