@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <optional>
 
+#include "core/text.h"
+
 namespace vigil::http {
 namespace {
 
@@ -198,10 +200,13 @@ struct Client::Impl {
                                               Deadline deadline) {
     tcp::resolver resolver(ioc);
     tcp::resolver::results_type results;
+    // "localhost" is loopback (RFC 6761), also where no resolver or hosts file says so; the
+    // server treats it the same way. The name is still what TLS verifies.
+    const std::string host = EqualsAsciiFoldCase(u.host, "localhost") ? "127.0.0.1" : u.host;
     beast::error_code ec = RunUntil(
         ioc, deadline,
         [&](auto done) {
-          resolver.async_resolve(u.host, std::to_string(u.port),
+          resolver.async_resolve(host, std::to_string(u.port),
                                  [&results, done](beast::error_code e, auto r) {
                                    results = std::move(r);
                                    done(e);
