@@ -25,7 +25,7 @@ struct SigmaScanFlags {
   bool csv = false;
   bool quiet = false;
   bool print_events = false;  // print each normalised event instead of matching
-  int threads = 0;             // NDJSON matching threads; 0: the CPUs this process may use
+  int threads = 0;            // NDJSON matching threads; 0: the CPUs this process may use
   std::vector<std::string> inputs;
 };
 
