@@ -46,9 +46,13 @@ class MappedBlocks final : public LineBlocks {
   void Release(std::string_view text) override {
     // Whole pages inside the text only: the pages it shares with its neighbours stay.
     static const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-    const auto begin = (reinterpret_cast<uintptr_t>(text.data()) + page - 1) & ~(page - 1);
-    const auto end = (reinterpret_cast<uintptr_t>(text.data()) + text.size()) & ~(page - 1);
-    if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+    const char* first = text.data();
+    const char* last = first + text.size();
+    const char* begin = first + (page - reinterpret_cast<uintptr_t>(first) % page) % page;
+    const char* end = last - reinterpret_cast<uintptr_t>(last) % page;
+    if (end > begin) {
+      madvise(const_cast<char*>(begin), static_cast<size_t>(end - begin), MADV_DONTNEED);
+    }
   }
 
  private:
