@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/status.h"
+#include "core/text.h"
 #include "evtx/evtx.h"
 #include "http/client.h"
 #include "hunt/input.h"
@@ -253,21 +254,12 @@ std::span<const uint8_t> Bytes(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
-bool IsBlank(std::string_view line) {
-  return line.find_first_not_of(" \t\r\f\v") == std::string_view::npos;
-}
-
 // Sends each non-blank line of `text` (numbered from *line_number + 1) as it is.
 Status SendLines(Uploader& up, size_t file, std::string_view text, uint64_t* line_number) {
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
+  LineSplitter lines(text);
+  for (std::string_view line; lines.Next(&line);) {
     ++*line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (IsBlank(line)) continue;
+    if (Trim(line).empty()) continue;
     VIGIL_RETURN_IF_ERROR(up.Add(line, file, *line_number));
   }
   return Status::Ok();

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/status.h"
+#include "core/text.h"
 #include "core/time.h"
 #include "detect/correlation.h"
 #include "detect/event.h"
@@ -329,15 +330,10 @@ class Scanner {
                          BlockResult* out) {
     Event event;
     std::vector<detect::Detection> detections;
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t end = text.find('\n', pos);
-      if (end == std::string_view::npos) end = text.size();
-      std::string_view line = text.substr(pos, end - pos);
-      pos = end + 1;
+    LineSplitter lines(text);
+    for (std::string_view line; lines.Next(&line);) {
       ++out->lines;
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+      if (Trim(line).empty()) continue;
       if (Status s = detect::ParseJsonEvent(line, &event); !s.ok()) {
         out->bad.emplace_back(out->lines, s.message());
         continue;
@@ -461,15 +457,10 @@ class Scanner {
   }
 
   void ScanLines(const std::string& name, std::string_view text, uint64_t* line_number) {
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t end = text.find('\n', pos);
-      if (end == std::string_view::npos) end = text.size();
-      std::string_view line = text.substr(pos, end - pos);
-      pos = end + 1;
+    LineSplitter lines(text);
+    for (std::string_view line; lines.Next(&line);) {
       ++*line_number;
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+      if (Trim(line).empty()) continue;
       Status s = detect::ParseJsonEvent(line, &event_);
       event_.source = name;
       event_.record = *line_number;

@@ -259,4 +259,13 @@ bool JsonNestsDeeperThan(std::string_view text, int max_depth) {
   return false;
 }
 
+bool LineSplitter::Next(std::string_view* line) {
+  if (rest_.empty()) return false;
+  const size_t lf = rest_.find('\n');
+  *line = rest_.substr(0, lf);
+  rest_ = lf == std::string_view::npos ? std::string_view() : rest_.substr(lf + 1);
+  if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
+  return true;
+}
+
 }  // namespace vigil

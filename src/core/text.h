@@ -37,6 +37,20 @@ bool EqualsAsciiFoldCase(std::string_view a, std::string_view b);
 // is {""}. The pieces point into `text`.
 std::vector<std::string_view> Split(std::string_view text, char sep);
 
+// The lines of `text`, split at LF with the CR of a CRLF dropped; a last line without LF counts,
+// a final LF adds no empty line. Views into `text`.
+//   LineSplitter lines(text);
+//   for (std::string_view line; lines.Next(&line);) ...
+class LineSplitter {
+ public:
+  explicit LineSplitter(std::string_view text) : rest_(text) {}
+  // Sets *line to the next line; false when none is left.
+  bool Next(std::string_view* line);
+
+ private:
+  std::string_view rest_;
+};
+
 // Copy of `text` with every letter in the ranges above mapped to lower case ("ĐÀ NẴNG" ->
 // "đà nẵng", "İ" -> "i"). Other code points, and bytes that are not valid UTF-8, are copied
 // unchanged. The result can differ in length from the input.

@@ -167,4 +167,18 @@ TEST(ContainsFoldCaseTest, Table) {
 }
 
 }  // namespace
+TEST(LineSplitterTest, SplitsAtLfDropsCrAndKeepsALastLineWithoutLf) {
+  auto lines = [](std::string_view text) {
+    std::vector<std::string> out;
+    LineSplitter splitter(text);
+    for (std::string_view line; splitter.Next(&line);) out.emplace_back(line);
+    return out;
+  };
+  EXPECT_EQ(lines("a\r\n\nb\nc"), (std::vector<std::string>{"a", "", "b", "c"}));
+  EXPECT_EQ(lines("a\n"), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(lines("\n"), (std::vector<std::string>{""}));
+  EXPECT_TRUE(lines("").empty());
+  EXPECT_EQ(lines("x\r"), (std::vector<std::string>{"x"}));
+}
+
 }  // namespace vigil

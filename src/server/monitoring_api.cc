@@ -416,13 +416,9 @@ Result<http::Response> Ingest(Call& call, const ApiSettings& s) {
   int64_t rejected = 0;
   size_t line_no = 0;
   detect::Event probe;
-  std::string_view body = call.req.body;
-  while (!body.empty()) {
-    size_t nl = body.find('\n');
-    std::string_view line = body.substr(0, nl);
-    body = nl == std::string_view::npos ? std::string_view() : body.substr(nl + 1);
+  LineSplitter lines(call.req.body);
+  for (std::string_view line; lines.Next(&line);) {
     ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (Trim(line).empty()) continue;
     if (Status parsed = detect::ParseJsonEvent(line, &probe); !parsed.ok()) {
       ++rejected;
