@@ -80,18 +80,17 @@ Result<std::unique_ptr<Monitoring>> Monitoring::Start(store::Store& store,
   }
 
   detect::LoadOptions load;
-  static detect::LogsourceMap custom_map;  // outlives every RuleSet that points to it
   if (!o.logsource_map.empty()) {
     std::ifstream in(o.logsource_map);
     if (!in) return InvalidArgument("cannot read " + o.logsource_map.string(), "logsource_map");
     std::stringstream text;
     text << in.rdbuf();
-    if (detect::MaybeProblem p = detect::LogsourceMap::Parse(text.str(), &custom_map)) {
+    if (detect::MaybeProblem p = detect::LogsourceMap::Parse(text.str(), &m->logsource_map_)) {
       return InvalidArgument(o.logsource_map.string() + ":" + std::to_string(p->line) + ":" +
                                  std::to_string(p->column) + ": " + p->message,
                              "logsource_map");
     }
-    load.logsources = &custom_map;
+    load.logsources = &m->logsource_map_;
   }
   m->rules_ = detect::RuleSet::Load(o.rule_paths, load, &m->report_);
   for (const detect::FileProblem& p : m->report_.problems) {

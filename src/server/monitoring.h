@@ -110,6 +110,7 @@ class Monitoring {
   AssetDirectory assets_;
   std::unique_ptr<events::Pipeline> pipeline_;
   std::unique_ptr<ingest::SyslogListeners> syslog_;
+  detect::LogsourceMap logsource_map_;  // a configured map; declared before the rules using it
   std::unique_ptr<detect::RuleSet> rules_;
   std::unique_ptr<detect::CorrelationEngine> correlations_;
   detect::LoadReport report_;
