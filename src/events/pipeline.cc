@@ -67,11 +67,11 @@ CommittedBatch Pipeline::Prepare(std::vector<ingest::RawEvent>& raws) {
     row.peer = raw.peer;
     Status parsed = Normalise(raw.kind, raw.data, row.peer, row.received_ms, &normalised);
     if (parsed.ok()) {
+      if (attributor_ != nullptr) attributor_->Attribute(raw, normalised, &row);
       row.time_ms = normalised.time_ms;
       row.original_time = std::move(normalised.original_time);
       row.host = std::move(normalised.host);
       row.message = std::move(normalised.message);
-      if (attributor_ != nullptr) attributor_->Attribute(raw, normalised, &row);
     } else {
       ++unparsed_;
       row.time_ms = row.received_ms;
