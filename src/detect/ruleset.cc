@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "detect/yaml.h"
@@ -362,6 +364,24 @@ void RuleSet::Dispatch(CompiledRule* rule) {
   }
 }
 
+namespace {
+
+void AddBucket(std::vector<uint64_t>* mask, size_t buckets, int32_t bucket) {
+  mask->resize((buckets + 63) / 64, 0);
+  (*mask)[static_cast<size_t>(bucket) / 64] |= uint64_t{1} << (static_cast<size_t>(bucket) % 64);
+}
+
+// True when the two bit sets share a bucket.
+bool Intersects(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    if ((a[i] & b[i]) != 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 // One Vectorscan literal database per field over the anchor literals on it. If a database
 // cannot be built its rules are evaluated on every event of their source (slower, same result).
 void RuleSet::BuildPrefilter() {
@@ -371,6 +391,9 @@ void RuleSet::BuildPrefilter() {
     for (auto& [literal, hits] : literals) {
       std::sort(hits.begin(), hits.end());
       hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
+      for (const ClauseHit& h : hits) {
+        AddBucket(&prefilters_[field].exact_buckets, unanchored_.size(), h.rule->bucket);
+      }
       prefilters_[field].exact.emplace(literal, std::move(hits));
     }
   }
@@ -384,6 +407,10 @@ void RuleSet::BuildPrefilter() {
     for (auto& [literal, hits] : literals) {
       std::sort(hits.begin(), hits.end());
       hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
+      for (const ClauseHit& h : hits) {
+        AddBucket(&prefilter.scan_buckets, unanchored_.size(), h.rule->bucket);
+      }
+      if (literal.find('\0') != std::string::npos) prefilter.joinable = false;
       texts.push_back(literal.data());
       lengths.push_back(literal.size());
       ids.push_back(static_cast<unsigned>(prefilter.hits_of_literal.size()));
@@ -429,7 +456,11 @@ bool RuleSet::Evaluate(const CompiledRule& rule, Scratch& scratch) const {
   return true;
 }
 
+struct XStats { uint64_t events=0, kwscans=0, fscans=0, bytes=0, kwbytes=0, hits=0, cands=0, evals=0, exact=0, fields=0, values=0, aliased=0;
+  ~XStats(){ if(getenv("XSTATS")) fprintf(stderr,"events %lu kwscans %lu fscans %lu bytes %lu kwbytes %lu hits %lu cands %lu detections %lu exactlookups %lu presentfields %lu values %lu aliased %lu\n",events,kwscans,fscans,bytes,kwbytes,hits,cands,evals,exact,fields,values,aliased);} };
+static XStats xs;
 void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>* out) const {
+  xs.events++;
   map_->Classify(event, &scratch.entries);
   // Aliases: rules of a source see its fields under their Sigma names (e.g. 4688 Image).
   const Event* seen = &event;
@@ -450,6 +481,7 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
     }
   }
   if (aliased) seen = &scratch.aliased;
+  xs.aliased += aliased;
   scratch.view.Reset(*seen, fields_);
   if (scratch.stamp.size() < rules_.size()) scratch.stamp.resize(rules_.size(), 0);
   const uint32_t generation = ++scratch.generation;
@@ -467,6 +499,8 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
     }
   }
   if (scratch.buckets.empty()) return;
+  scratch.bucket_mask.assign((unanchored_.size() + 63) / 64, 0);
+  for (int32_t b : scratch.buckets) AddBucket(&scratch.bucket_mask, unanchored_.size(), b);
 
   // Candidates: the unanchored rules of those buckets, and anchored rules whose literal occurs.
   scratch.candidates.clear();
@@ -519,35 +553,58 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
       const FieldPrefilter* prefilter;
       decltype(hit)* add;
     } context{&prefilter, &hit};
-    for (const EventView::Value& v : values) {
+    auto one = [&](std::string_view text) {
+      if (&prefilter == &keyword_prefilter_) { xs.kwscans++; xs.kwbytes += text.size(); } else { xs.fscans++; xs.bytes += text.size(); }
       hs_scan(
-          static_cast<hs_database_t*>(prefilter.database), v.raw.data(),
-          static_cast<unsigned>(v.raw.size()), 0, *hs_scratch,
+          static_cast<hs_database_t*>(prefilter.database), text.data(),
+          static_cast<unsigned>(text.size()), 0, *hs_scratch,
           [](unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
             auto* c = static_cast<Context*>(ctx);
+            xs.hits++;
             for (const ClauseHit& h : c->prefilter->hits_of_literal[id]) (*c->add)(h);
             return 0;
           },
           &context);
+    };
+    if (values.size() == 1 || !prefilter.joinable) {
+      for (const EventView::Value& v : values) one(v.raw);
+      return;
     }
+    // Several values: one scan over them joined by NUL, which no literal holds (each literal
+    // reports once, wherever it occurs: the same hits as one scan per value).
+    scratch.joined.clear();
+    for (const EventView::Value& v : values) {
+      scratch.joined.append(v.raw);
+      scratch.joined.push_back('\0');
+    }
+    one(scratch.joined);
   };
   for (uint32_t field : scratch.view.present_fields()) {
     if (field >= prefilters_.size()) continue;
     const FieldPrefilter& prefilter = prefilters_[field];
-    if (!prefilter.exact.empty()) {
+    if (!prefilter.exact.empty() && Intersects(prefilter.exact_buckets, scratch.bucket_mask)) {
       for (const EventView::Value& v : scratch.view.values(field)) {
+        xs.exact++;
         auto found = prefilter.exact.find(scratch.view.Lower(v));
         if (found != prefilter.exact.end()) {
           for (const ClauseHit& h : found->second) hit(h);
         }
       }
     }
-    if (prefilter.database != nullptr) scan(prefilter, scratch.view.values(field));
+    if (prefilter.database != nullptr && Intersects(prefilter.scan_buckets, scratch.bucket_mask)) {
+      scan(prefilter, scratch.view.values(field));
+    }
   }
-  if (keyword_prefilter_.database != nullptr) scan(keyword_prefilter_, scratch.view.all_values());
+  if (keyword_prefilter_.database != nullptr &&
+      Intersects(keyword_prefilter_.scan_buckets, scratch.bucket_mask)) {
+    scan(keyword_prefilter_, scratch.view.all_values());
+  }
 
+  xs.fields += scratch.view.present_fields().size(); xs.values += scratch.view.all_values().size();
   for (const CompiledRule* rule : scratch.candidates) {
+    xs.cands++;
     if (!Evaluate(*rule, scratch)) continue;
+    xs.evals++;
     Detection d;
     d.rule = rule;
     for (uint32_t id : rule->fields) {

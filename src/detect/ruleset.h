@@ -107,7 +107,9 @@ class RuleSet {
     EventView view;
     Event aliased;
     std::vector<const LogsourceEntry*> entries;
-    std::vector<int32_t> buckets;  // the buckets this event may reach
+    std::vector<int32_t> buckets;        // the buckets this event may reach
+    std::vector<uint64_t> bucket_mask;  // the same as a bit set
+    std::string joined;                 // the values of one scan, NUL-separated
     std::vector<uint32_t> stamp;
     uint32_t generation = 0;
     std::vector<int8_t> memo;
@@ -148,6 +150,10 @@ class RuleSet {
     std::vector<std::vector<ClauseHit>> hits_of_literal;
     // Literals the whole value equals (ASCII case-insensitively), by lower-case text.
     std::unordered_map<std::string, std::vector<ClauseHit>, TextHash, std::equal_to<>> exact;
+    // The buckets of the rules behind `database` and behind `exact` (bit sets): an event that
+    // reaches none of them skips the scan or the lookup, whose hits could select no rule.
+    std::vector<uint64_t> scan_buckets, exact_buckets;
+    bool joinable = true;  // no literal holds a NUL: several values can be scanned at once
   };
   LoadOptions options_;
   const LogsourceMap* map_;

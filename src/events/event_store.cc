@@ -243,10 +243,9 @@ Result<std::optional<StoredEvent>> EventStore::Get(int64_t id) {
   return std::optional<StoredEvent>(std::move(events[0]));
 }
 
-Result<SearchPage> EventStore::Search(const EventQuery& q,
-                                      const std::function<bool(const StoredEvent&)>& accept) {
+Status EventStore::ForEach(const EventQuery& q, const std::function<bool(StoredEvent&&)>& visit) {
   // Newest first by (time, id), which the time and host indexes give without sorting. The
-  // cursor is an id; the page goes on below that event's (time, id).
+  // cursor is an id; the scan goes on below that event's (time, id).
   int64_t upper_time = q.to_ms;
   int64_t upper_id = INT64_MAX;
   if (q.before_id != INT64_MAX) {
@@ -267,9 +266,8 @@ Result<SearchPage> EventStore::Search(const EventQuery& q,
     }
     sql += ")";
   }
-  sql += " ORDER BY time DESC, id DESC LIMIT ?6";
+  sql += " ORDER BY time DESC, id DESC";
   VIGIL_ASSIGN_OR_RETURN(sqlite3 * db, impl_->Acquire());
-  SearchPage page;
   Status status;
   {
     Statement s(db, sql.c_str());
@@ -281,25 +279,30 @@ Result<SearchPage> EventStore::Search(const EventQuery& q,
       s.Bind(3, upper_time);
       if (!q.host.empty()) s.Bind(4, q.host);
       if (!q.source_type.empty()) s.Bind(5, q.source_type);
-      s.Bind(6, static_cast<int64_t>(q.max_examined));
-      size_t examined = 0;
-      int64_t last = 0;
       int rc = 0;
       while ((rc = s.Step()) == SQLITE_ROW) {
-        ++examined;
-        StoredEvent e = ReadRow(s);
-        last = e.id;
-        if (accept && !accept(e)) continue;
-        page.items.push_back(std::move(e));
-        if (page.items.size() >= q.limit) break;
+        if (!visit(ReadRow(s))) break;
       }
       if (rc != SQLITE_ROW && rc != SQLITE_DONE) status = SqlError(db, "search");
-      // More may follow when the page filled up or the examination budget ran out.
-      if (page.items.size() >= q.limit || examined >= q.max_examined) page.next_before_id = last;
     }
   }
   impl_->Release(db);
-  if (!status.ok()) return status;
+  return status;
+}
+
+Result<SearchPage> EventStore::Search(const EventQuery& q,
+                                      const std::function<bool(const StoredEvent&)>& accept) {
+  SearchPage page;
+  size_t examined = 0;
+  int64_t last = 0;
+  VIGIL_RETURN_IF_ERROR(ForEach(q, [&](StoredEvent&& e) {
+    ++examined;
+    last = e.id;
+    if (!accept || accept(e)) page.items.push_back(std::move(e));
+    return page.items.size() < q.limit && examined < q.max_examined;
+  }));
+  // More may follow when the page filled up or the examination budget ran out.
+  if (page.items.size() >= q.limit || examined >= q.max_examined) page.next_before_id = last;
   return page;
 }
 

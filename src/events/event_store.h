@@ -87,6 +87,9 @@ class EventStore {
   // Events matching `query` and `accept` (called on each candidate; may be empty), newest first.
   Result<SearchPage> Search(const EventQuery& query,
                             const std::function<bool(const StoredEvent&)>& accept);
+  // Calls `visit` on every event matching `query` (its limit and max_examined aside), newest
+  // first, until `visit` returns false. Holds a read snapshot for the whole walk.
+  Status ForEach(const EventQuery& query, const std::function<bool(StoredEvent&&)>& visit);
   // Deletes events older than their level's retention, then the oldest events while the database
   // is over the cap, and returns the freed pages to the file system.
   Result<RetentionReport> EnforceRetention(const RetentionPolicy& policy, int64_t now_ms);

@@ -15,19 +15,25 @@
 // list (grepcidr scans for a family only when it has patterns of it); the choice changes what an
 // IPv6-looking field swallows, and that is part of grepcidr's behaviour too.
 //
-// ScanAddresses jumps between '.' / ':' bytes with SSE2 and runs the byte rule only near them.
+// ScanAddresses classifies 64-byte chunks with AVX-512BW when the CPU has it; otherwise it jumps
+// between '.' / ':' bytes with SSE2 and runs the byte rule only near them.
 #pragma once
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <utility>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
 #endif
 
 namespace vigil::hunt {
@@ -159,12 +165,162 @@ inline size_t NextSeparator(const char* data, size_t from, size_t size, bool col
   return size;
 }
 
+// Whether this CPU can run the wide scan below (AVX-512BW), checked once.
+inline bool WideScanAvailable() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool available = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi") &&
+           __builtin_cpu_supports("bmi2");
+  }();
+  return available;
+#else
+  return false;
+#endif
+}
+
+// The wide scan: 64-byte chunks classified with AVX-512BW (one compare per class gives a 64-bit
+// mask), used when the CPU has it (checked once at run time); otherwise only the loop in
+// ScanAddresses runs. Each chunk is classified once (its masks then also serve as the look-ahead
+// of the chunk before), hint positions come out of the masks with shifts, field ends with a
+// count of trailing zeros, and most fields that cannot be addresses (times, MAC chains, kernel
+// timestamps) are rejected from dot and colon counts before any byte is parsed.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define VIGIL_WIDE_SCAN 1
+#define VIGIL_WIDE_TARGET __attribute__((target("avx512f,avx512bw,popcnt,bmi,bmi2,lzcnt")))
+
+// Bit i describes byte i of a 64-byte chunk.
+struct ChunkMasks {
+  uint64_t digit = 0, af = 0, alpha = 0, dot = 0, colon = 0;
+  uint64_t hex() const { return digit | af; }
+  uint64_t field(bool colons) const {  // [A-Za-z0-9.], and ':' for IPv6 fields
+    return digit | alpha | dot | (colons ? colon : 0);
+  }
+};
+
+VIGIL_WIDE_TARGET inline ChunkMasks Classify(const char* data) {
+  const __m512i v = _mm512_loadu_si512(data);
+  const __m512i lower = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+  const __m512i from_a = _mm512_sub_epi8(lower, _mm512_set1_epi8('a'));
+  ChunkMasks m;
+  m.digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')),
+                                   _mm512_set1_epi8(10));
+  m.af = _mm512_cmplt_epu8_mask(from_a, _mm512_set1_epi8(6));
+  m.alpha = _mm512_cmplt_epu8_mask(from_a, _mm512_set1_epi8(26));
+  m.dot = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
+  m.colon = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
+  return m;
+}
+
+// Bit i of the result: bit i + k of the 128-bit mask hi:lo (1 <= k <= 4).
+inline uint64_t Ahead(uint64_t lo, uint64_t hi, int k) { return lo >> k | hi << (64 - k); }
+
+// Bits [from, to) of a 64-bit mask, 0 <= from <= to <= 64.
+inline uint64_t Range(unsigned from, unsigned to) {
+  const uint64_t below_to = to >= 64 ? ~uint64_t{0} : (uint64_t{1} << to) - 1;
+  return below_to & (~uint64_t{0} << from);
+}
+
+// The wide scan over whole chunks while a chunk and the next lie inside the text; returns the
+// offset where the byte loop carries on, or `size` if visit stopped the scan.
+template <bool V4, bool V6, typename Visit>
+VIGIL_WIDE_TARGET size_t ScanChunks(const char* data, size_t size, AddressHit* hit,
+                                    Visit& visit) {
+  size_t p = 0;  // the next offset grepcidr's loop would look at
+  if (size < 128) return 0;
+  size_t base = 0;
+  ChunkMasks m = Classify(data);
+  while (base + 128 <= size) {
+    const ChunkMasks next = Classify(data + base + 64);
+    // Every hint needs a '.' or ':' at most four bytes on (most chunks of long lines have none).
+    if (((m.dot | m.colon) | ((next.dot | next.colon) << 60)) == 0) {
+      base += 64;
+      m = next;
+      if (p < base) p = base;
+      continue;
+    }
+    uint64_t v4 = 0, v6 = 0;
+    if (V4) {  // a digit followed by '.' within the next three bytes
+      v4 = m.digit &
+           (Ahead(m.dot, next.dot, 1) | Ahead(m.dot, next.dot, 2) | Ahead(m.dot, next.dot, 3));
+    }
+    if (V6) {  // "::" and a hex digit, or one to four hex digits and ':'
+      const uint64_t hex = m.hex(), next_hex = next.hex();
+      const uint64_t c1 = Ahead(m.colon, next.colon, 1), c2 = Ahead(m.colon, next.colon, 2),
+                     c3 = Ahead(m.colon, next.colon, 3), c4 = Ahead(m.colon, next.colon, 4);
+      const uint64_t h1 = Ahead(hex, next_hex, 1), h2 = Ahead(hex, next_hex, 2),
+                     h3 = Ahead(hex, next_hex, 3);
+      v6 = (m.colon & c1 & h2) | (hex & (c1 | (h1 & (c2 | (h2 & (c3 | (h3 & c4)))))));
+    }
+    uint64_t hints = (v4 | v6) & (~uint64_t{0} << (p - base));  // p - base < 64 here
+    while (hints != 0) {
+      const auto i = static_cast<unsigned>(__builtin_ctzll(hints));
+      const size_t at = base + i;
+      const bool is_v4 = V4 && ((v4 >> i) & 1) != 0;  // IPv4 first, as grepcidr
+      // The field: the run of field bytes from `at`, through the next chunk if need be.
+      size_t n = 0;
+      if (const uint64_t outside = ~m.field(!is_v4) >> i; outside != 0) {
+        n = static_cast<size_t>(__builtin_ctzll(outside));
+      } else if (const uint64_t outside_next = ~next.field(!is_v4); outside_next != 0) {
+        n = 64 - i + static_cast<size_t>(__builtin_ctzll(outside_next));
+      } else {
+        n = 128 - i + FieldLength(data, base + 128, size, !is_v4);
+      }
+      // Necessary conditions first, from the masks (the field ends before byte 128 here).
+      bool found = false;
+      if (n <= (is_v4 ? 15 : 45)) {
+        const auto end = static_cast<unsigned>(i + n);
+        const uint64_t lo = Range(i, std::min(end, 64u));
+        const uint64_t hi = end > 64 ? Range(0, end - 64) : 0;
+        auto count = [lo, hi](uint64_t first, uint64_t second) {
+          return __builtin_popcountll(first & lo) + __builtin_popcountll(second & hi);
+        };
+        const int dots = count(m.dot, next.dot);
+        if (is_v4) {
+          found = n >= 7 && dots == 3 && count(m.alpha, next.alpha) == 0 &&
+                  ParseV4(data + at, n, &hit->v4);
+        } else {
+          const int colons = count(m.colon, next.colon);
+          const bool double_colon =
+              count(m.colon & Ahead(m.colon, next.colon, 1), next.colon & (next.colon >> 1)) > 0;
+          const bool non_hex = count(m.alpha & ~m.af, next.alpha & ~next.af) > 0;
+          found = !non_hex && colons <= 8 &&
+                  (double_colon || colons == 7 || (colons == 6 && dots > 0)) &&
+                  ParseV6(data + at, n, hit->bytes.data());
+        }
+      }
+      if (found) {
+        hit->begin = at;
+        hit->end = at + n;
+        hit->v6 = !is_v4;
+        if (!visit(static_cast<const AddressHit&>(*hit))) return size;
+      }
+      p = at + n;
+      if (p >= base + 64) break;
+      hints &= ~uint64_t{0} << (p - base);
+    }
+    base += 64;
+    if (p >= base + 64) {  // a long field: carry on after it
+      base = p;
+      if (base + 128 > size) break;
+      m = Classify(data + base);
+    } else {
+      m = next;
+    }
+    if (p < base) p = base;
+  }
+  return p;
+}
+#endif
+
 }  // namespace scanner_detail
 
 // Calls visit(const AddressHit&) for every address in `text`, in order. `text` may hold many
-// lines. Returns early if visit returns false.
+// lines. Returns early if visit returns false. `wide`: use the AVX-512 chunk scan (only when
+// WideScanAvailable(); tests compare both ways).
 template <typename Visit>
-void ScanAddresses(std::string_view text, bool want_v4, bool want_v6, Visit&& visit) {
+void ScanAddresses(std::string_view text, bool want_v4, bool want_v6, bool wide, Visit&& visit) {
   using namespace scanner_detail;
   if (!want_v4 && !want_v6) return;
   const char* data = text.data();
@@ -173,6 +329,20 @@ void ScanAddresses(std::string_view text, bool want_v4, bool want_v6, Visit&& vi
   auto at = [data, size](size_t i) { return i < size ? data[i] : '\n'; };
   AddressHit hit;
   size_t p = 0;
+  wide = wide && WideScanAvailable();
+#if defined(VIGIL_WIDE_SCAN)
+  if (wide) {
+    if (want_v4 && want_v6) {
+      p = ScanChunks<true, true>(data, size, &hit, visit);
+    } else if (want_v4) {
+      p = ScanChunks<true, false>(data, size, &hit, visit);
+    } else {
+      p = ScanChunks<false, true>(data, size, &hit, visit);
+    }
+  }
+#endif
+  // The rest (or all, without the wide scan): from separator to separator, the byte rule near
+  // each.
   while (p < size) {
     const size_t q = NextSeparator(data, p, size, want_v6);
     if (q == size) return;
@@ -213,6 +383,12 @@ void ScanAddresses(std::string_view text, bool want_v4, bool want_v6, Visit&& vi
       ++p;
     }
   }
+}
+
+template <typename Visit>
+void ScanAddresses(std::string_view text, bool want_v4, bool want_v6, Visit&& visit) {
+  ScanAddresses(text, want_v4, want_v6, scanner_detail::WideScanAvailable(),
+                std::forward<Visit>(visit));
 }
 
 }  // namespace vigil::hunt

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -11,8 +12,11 @@
 namespace vigil::hunt {
 namespace {
 
+// Both ways (the AVX-512 chunk scan when this CPU has it, and the portable loop), which must agree.
 std::vector<Span> Scan(std::string_view text, bool v4 = true, bool v6 = true) {
-  return ScanSpans(text, v4, v6);
+  std::vector<Span> portable = ScanSpans(text, v4, v6, false);
+  EXPECT_EQ(ScanSpans(text, v4, v6, true), portable) << "wide scan differs on \"" << text << "\"";
+  return portable;
 }
 
 std::vector<std::string> Texts(std::string_view text, bool v4 = true, bool v6 = true) {
@@ -70,9 +74,52 @@ TEST(AddressScanner, AgreesWithTheReferenceOnRandomText) {
         text.push_back(alphabet[rng() % alphabet.size()]);
       }
     }
-    for (const auto [v4, v6] : {std::pair{true, true}, {true, false}, {false, true}}) {
+    for (const auto& [v4, v6] : {std::pair{true, true}, {true, false}, {false, true}}) {
       ASSERT_EQ(Scan(text, v4, v6), Reference(text, v4, v6))
           << "v4=" << v4 << " v6=" << v6 << " text=\"" << text << "\"";
+    }
+  }
+}
+
+// The same on long texts, where the scanner classifies 64-byte chunks: fields and hints straddle
+// chunk boundaries at every offset, and long fields make it skip chunks.
+TEST(AddressScanner, AgreesWithTheReferenceAcrossChunks) {
+  if (!scanner_detail::WideScanAvailable()) {
+    std::printf("no AVX-512BW here: only the portable scan is checked\n");
+  }
+  std::mt19937 rng(21);
+  const std::string alphabet = "0123456789012345678901.....::::abcdefxyzABCF/ -_[]=\n\t\x80\xff";
+  const std::vector<std::string> seeds = {
+      "10.0.0.1",        "255.255.255.255", "2001:db8::1",     "::",
+      "::ffff:10.1.2.3", "1:2:3:4:5:6:7:8", "fe80::",          "MAC=00:16:3e:5c:1a:2b:00:16:3e:aa:bb",
+      "12:00:01",        "[123456.789012]", std::string(70, 'a'), std::string(130, '7') + ".1",
+      "1.2.3.4.5",       "abcd:",           "1.2.3.4::1"};
+  for (int round = 0; round < 400; ++round) {
+    std::string text;
+    const int pieces = 100 + static_cast<int>(rng() % 400);
+    for (int i = 0; i < pieces; ++i) {
+      if (rng() % 3 == 0) {
+        text += seeds[rng() % seeds.size()];
+      } else {
+        text.push_back(alphabet[rng() % alphabet.size()]);
+      }
+    }
+    for (const auto& [v4, v6] : {std::pair{true, true}, {true, false}, {false, true}}) {
+      ASSERT_EQ(Scan(text, v4, v6), Reference(text, v4, v6))
+          << "v4=" << v4 << " v6=" << v6 << " text=\"" << text << "\"";
+    }
+  }
+  // Log lines shifted by every offset within a chunk.
+  const std::string lines =
+      "Nov 21 08:15:01 fw01 kernel: [123456.789012] DROP-IN IN=eth0 OUT= "
+      "MAC=00:16:3e:5c:1a:2b:00:16:3e:aa:bb:cc:08:00 SRC=203.0.113.9 DST=10.0.1.5 LEN=60 "
+      "TOS=0x00 PREC=0x00 TTL=50 ID=54321 DF PROTO=TCP SPT=51234 DPT=22 WINDOW=29200 RES=0x00 "
+      "SYN URGP=0\nNov 21 08:15:01 fw01 kernel: [123456.789013] ACCEPT-OUT IN=eth1 OUT=eth0 "
+      "MAC=00:16:3e:5c:1a:2b:00:16:3e:aa:bb:cc:86:dd SRC=2400:cb00:1:2::3 DST=fe80::1 LEN=60\n";
+  for (size_t shift = 0; shift < 130; ++shift) {
+    const std::string text = std::string(shift, 'x') + lines + lines;
+    for (const auto& [v4, v6] : {std::pair{true, true}, {true, false}, {false, true}}) {
+      ASSERT_EQ(Scan(text, v4, v6), Reference(text, v4, v6)) << "shift " << shift;
     }
   }
 }

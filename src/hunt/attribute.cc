@@ -12,18 +12,6 @@
 namespace vigil::hunt {
 namespace {
 
-// A NAT session whose translated source is one of the listed addresses.
-struct Session {
-  int64_t time = 0;
-  IpAddress public_ip;  // the translated source: a listed address
-  IpAddress internal;
-  int internal_port = 0;
-  int nat_port = 0;
-  std::optional<IpAddress> dst;
-  int dst_port = 0;
-  std::string where;  // file:line
-};
-
 struct HostTally {
   uint64_t sessions = 0;
   int64_t nearest = INT64_MAX;
@@ -33,50 +21,7 @@ struct HostTally {
 
 int64_t Distance(int64_t a, int64_t b) { return a > b ? a - b : b - a; }
 
-// Collects the sessions of one log whose translated source is listed.
-// `name` stands for the file in evidence and errors.
-Status ReadSessions(const std::string& path, const std::string& name,
-                    const intel::IndicatorSet& listed, const AttributeOptions& options,
-                    std::vector<Session>* sessions, AttributeStats* stats) {
-  const auto named = [&name](const Status& s) { return Status(s.code(), s.message(), name); };
-  auto opened = OpenLineBlocks(path, size_t{8} << 20);
-  if (!opened.ok()) return named(opened.status());
-  auto& blocks = opened.value();
-  ++stats->files;
-  logs::FileContext context;
-  context.tz_offset_seconds = options.tz_offset_seconds;
-  std::optional<logs::LogFormat> format;
-  uint64_t line_base = 0;
-  for (;;) {
-    auto next = blocks->Next();
-    if (!next.ok()) return named(next.status());
-    auto& block = next.value();
-    if (!block) break;
-    if (!format) format = DetectFileFormat(block->text, options.format, &context);
-    for (const MatchedLine& line : FindMatchedLines(block->text, listed)) {
-      auto record = logs::ParseLine(*format, line.text, context);
-      if (!record.ok()) {
-        ++stats->malformed;
-        continue;
-      }
-      const logs::LogRecord& r = record.value();
-      if (!r.nat_src || !r.src || r.time == 0 || !listed.MatchIp(*r.nat_src)) continue;
-      ++stats->sessions;
-      sessions->push_back({r.time, *r.nat_src, *r.src, r.src_port, r.nat_src_port, r.dst,
-                           r.dst_port, name + ":" + std::to_string(line_base + line.index + 1)});
-    }
-    line_base += CountLines(block->text);
-    stats->bytes += block->text.size();
-  }
-  stats->lines += line_base;
-  return Status::Ok();
-}
-
-}  // namespace
-
-Result<std::vector<Attribution>> Attribute(const std::vector<intel::Indicator>& listings,
-                                           const std::vector<std::string>& logs,
-                                           const AttributeOptions& options, AttributeStats* stats) {
+intel::IndicatorSet ListedAddresses(const std::vector<intel::Indicator>& listings) {
   std::vector<intel::Indicator> addresses;
   for (const intel::Indicator& listing : listings) {
     if (listing.kind == intel::IndicatorKind::kIp && !listing.allow) {
@@ -85,17 +30,77 @@ Result<std::vector<Attribution>> Attribute(const std::vector<intel::Indicator>& 
       addresses.push_back(std::move(entry));
     }
   }
-  const auto listed = intel::IndicatorSet::Build(std::move(addresses), 0);
-  std::vector<Session> sessions;
-  for (size_t i = 0; i < logs.size(); ++i) {
-    const std::string& name = i < options.log_names.size() ? options.log_names[i] : logs[i];
-    VIGIL_RETURN_IF_ERROR(ReadSessions(logs[i], name, listed, options, &sessions, stats));
+  return intel::IndicatorSet::Build(std::move(addresses), 0);
+}
+
+}  // namespace
+
+NatAttributor::NatAttributor(const std::vector<intel::Indicator>& listings,
+                             AttributeOptions options)
+    : listings_(listings), options_(std::move(options)), listed_(ListedAddresses(listings)) {}
+
+void NatAttributor::AddRecord(const logs::LogRecord& r, int64_t fallback_time, std::string where) {
+  const int64_t time = r.time != 0 ? r.time : fallback_time;
+  if (!r.nat_src || !r.src || time == 0 || !listed_.MatchIp(*r.nat_src)) return;
+  ++stats_.sessions;
+  sessions_.push_back(
+      {time, *r.nat_src, *r.src, r.src_port, r.nat_src_port, r.dst, r.dst_port, std::move(where)});
+}
+
+Status NatAttributor::AddLog(const std::string& path, const std::string& name) {
+  const auto named = [&name](const Status& s) { return Status(s.code(), s.message(), name); };
+  auto opened = OpenLineBlocks(path, size_t{8} << 20);
+  if (!opened.ok()) return named(opened.status());
+  auto& blocks = opened.value();
+  ++stats_.files;
+  logs::FileContext context;
+  context.tz_offset_seconds = options_.tz_offset_seconds;
+  std::optional<logs::LogFormat> format;
+  uint64_t line_base = 0;
+  for (;;) {
+    auto next = blocks->Next();
+    if (!next.ok()) return named(next.status());
+    auto& block = next.value();
+    if (!block) break;
+    if (!format) format = DetectFileFormat(block->text, options_.format, &context);
+    for (const MatchedLine& line : FindMatchedLines(block->text, listed_)) {
+      auto record = logs::ParseLine(*format, line.text, context);
+      if (!record.ok()) {
+        ++stats_.malformed;
+        continue;
+      }
+      AddRecord(*record, 0, name + ":" + std::to_string(line_base + line.index + 1));
+    }
+    line_base += CountLines(block->text);
+    stats_.bytes += block->text.size();
   }
+  stats_.lines += line_base;
+  return Status::Ok();
+}
+
+void NatAttributor::AddLine(std::string_view line, int64_t fallback_time, std::string_view where) {
+  ++stats_.lines;
+  stats_.bytes += line.size();
+  if (FindMatchedLines(line, listed_).empty()) return;  // no listed address: not a candidate
+  logs::FileContext context;
+  context.tz_offset_seconds = options_.tz_offset_seconds;
+  const std::string_view sample[] = {line};
+  const logs::LogFormat format = options_.format ? *options_.format : logs::DetectLogFormat(sample);
+  if (format == logs::LogFormat::kGeneric) return;  // no session fields to read
+  auto record = logs::ParseLine(format, line, context);
+  if (!record.ok()) {
+    ++stats_.malformed;
+    return;
+  }
+  AddRecord(*record, fallback_time, std::string(where));
+}
+
+std::vector<Attribution> NatAttributor::Results() const {
   std::map<IpAddress, std::vector<const Session*>> by_public;
-  for (const Session& session : sessions) by_public[session.public_ip].push_back(&session);
+  for (const Session& session : sessions_) by_public[session.public_ip].push_back(&session);
 
   std::vector<Attribution> results;
-  for (const intel::Indicator& listing : listings) {
+  for (const intel::Indicator& listing : listings_) {
     Attribution none;
     none.listing = &listing;
     if (listing.kind != intel::IndicatorKind::kIp || listing.allow) {
@@ -112,7 +117,7 @@ Result<std::vector<Attribution>> Attribute(const std::vector<intel::Indicator>& 
     std::vector<const Session*> window;
     if (const auto it = by_public.find(listing.first); it != by_public.end()) {
       for (const Session* session : it->second) {
-        if (Distance(session->time, listing.first_seen) <= options.window_seconds) {
+        if (Distance(session->time, listing.first_seen) <= options_.window_seconds) {
           window.push_back(session);
         }
       }
@@ -141,8 +146,8 @@ Result<std::vector<Attribution>> Attribute(const std::vector<intel::Indicator>& 
     }
     if (chosen.empty()) {
       none.reason = "no NAT session behind " + listing.value + " within ±" +
-                    std::to_string(options.window_seconds / 60) + " min of " +
-                    FormatMoment(listing.first_seen, options.tz_offset_seconds);
+                    std::to_string(options_.window_seconds / 60) + " min of " +
+                    FormatMoment(listing.first_seen, options_.tz_offset_seconds);
       results.push_back(std::move(none));
       continue;
     }
@@ -156,7 +161,7 @@ Result<std::vector<Attribution>> Attribute(const std::vector<intel::Indicator>& 
               tally.ports.end()) {
         tally.ports.push_back(s->internal_port);
       }
-      if (tally.evidence.size() < options.max_evidence) tally.evidence.push_back(s->where);
+      if (tally.evidence.size() < options_.max_evidence) tally.evidence.push_back(s->where);
     }
     std::vector<Attribution> found;
     for (auto& [ip, tally] : hosts) {
@@ -180,6 +185,18 @@ Result<std::vector<Attribution>> Attribute(const std::vector<intel::Indicator>& 
     }
   }
   return results;
+}
+
+Result<std::vector<Attribution>> Attribute(const std::vector<intel::Indicator>& listings,
+                                           const std::vector<std::string>& logs,
+                                           const AttributeOptions& options, AttributeStats* stats) {
+  NatAttributor attributor(listings, options);
+  for (size_t i = 0; i < logs.size(); ++i) {
+    const std::string& name = i < options.log_names.size() ? options.log_names[i] : logs[i];
+    VIGIL_RETURN_IF_ERROR(attributor.AddLog(logs[i], name));
+  }
+  *stats = attributor.stats();
+  return attributor.Results();
 }
 
 }  // namespace vigil::hunt

@@ -13,11 +13,13 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/ip.h"
 #include "core/status.h"
 #include "intel/indicator.h"
+#include "intel/indicator_set.h"
 #include "logs/log_record.h"
 
 namespace vigil::hunt {
@@ -45,6 +47,45 @@ struct Attribution {
 
 struct AttributeStats {
   uint64_t files = 0, bytes = 0, lines = 0, sessions = 0, malformed = 0;
+};
+
+// Collects the NAT sessions behind the listed addresses from any number of logs (files, or
+// single lines such as stored events), then attributes every listing. `listings` must outlive
+// the collector and its results (Attribution::listing points into it).
+class NatAttributor {
+ public:
+  NatAttributor(const std::vector<intel::Indicator>& listings, AttributeOptions options);
+
+  // Reads a whole log file (plain, .gz, .zst); its format is detected from its head unless
+  // forced. `name` stands for it in evidence and errors.
+  Status AddLog(const std::string& path, const std::string& name);
+  // One line of a log whose format is detected from the line alone (unless forced), e.g. a
+  // stored event's message. `where` is its evidence reference; `fallback_time` (Unix seconds)
+  // stands for the time when the line carries none (kernel log text without its syslog stamp).
+  void AddLine(std::string_view line, int64_t fallback_time, std::string_view where);
+
+  // Every listing's attributions: ordered as the listings, then by rank.
+  std::vector<Attribution> Results() const;
+  const AttributeStats& stats() const { return stats_; }
+
+ private:
+  struct Session {
+    int64_t time = 0;
+    IpAddress public_ip;  // the translated source: a listed address
+    IpAddress internal;
+    int internal_port = 0;
+    int nat_port = 0;
+    std::optional<IpAddress> dst;
+    int dst_port = 0;
+    std::string where;  // file:line
+  };
+  void AddRecord(const logs::LogRecord& r, int64_t fallback_time, std::string where);
+
+  const std::vector<intel::Indicator>& listings_;
+  AttributeOptions options_;
+  intel::IndicatorSet listed_;  // the single listed addresses, expiry ignored
+  std::vector<Session> sessions_;
+  AttributeStats stats_;
 };
 
 // Reads every log and attributes every address listing (kIp entries; others are skipped with a

@@ -1,6 +1,7 @@
 #include "hunt/block_scan.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
 
@@ -96,23 +97,40 @@ void FindNames(std::string_view text, const intel::IndicatorSet& set, std::vecto
 
 }  // namespace
 
-std::vector<MatchedLine> FindMatchedLines(std::string_view text, const intel::IndicatorSet& set) {
+std::vector<MatchedLine> FindMatchedLines(std::string_view text, const intel::IndicatorSet& set,
+                                          uint64_t* lines_in_text) {
   // Scan first, then look the addresses up with prefetching a few ahead: the lookups are memory
   // bound (a 2 MiB bitmap probed at random), and overlapping their misses doubles the speed.
-  thread_local std::vector<AddressHit> hits;
+  // Hits are kept compact (16 bytes; IPv6 addresses aside) and appended without a capacity check
+  // per hit on the common path.
+  struct Hit {
+    size_t begin;
+    uint32_t value;  // the IPv4 address, or the index of the IPv6 one in `v6`
+    uint8_t length;  // addresses are at most 45 bytes
+    bool v6;
+  };
+  thread_local std::vector<Hit> hits;
+  thread_local std::vector<std::array<uint8_t, 16>> v6;
   hits.clear();
+  v6.clear();
   ScanAddresses(text, set.has_v4(), set.has_v6(), [](const AddressHit& hit) {
-    hits.push_back(hit);
+    Hit compact{hit.begin, hit.v4, static_cast<uint8_t>(hit.end - hit.begin), hit.v6};
+    if (hit.v6) {
+      compact.value = static_cast<uint32_t>(v6.size());
+      v6.push_back(hit.bytes);
+    }
+    hits.push_back(compact);
     return true;
   });
   constexpr size_t kAhead = 16;
   std::vector<Found> found;
-  for (size_t i = 0; i < hits.size(); ++i) {
-    if (i + kAhead < hits.size() && !hits[i + kAhead].v6) set.PrefetchV4(hits[i + kAhead].v4);
-    const AddressHit& hit = hits[i];
+  const size_t count = hits.size();
+  for (size_t i = 0; i < count; ++i) {
+    if (i + kAhead < count && !hits[i + kAhead].v6) set.PrefetchV4(hits[i + kAhead].value);
+    const Hit& hit = hits[i];
     const intel::IndicatorRef indicator =
-        hit.v6 ? set.MatchV6(hit.bytes.data()) : set.MatchV4(hit.v4);
-    if (indicator) found.push_back({hit.begin, hit.end, indicator});
+        hit.v6 ? set.MatchV6(v6[hit.value].data()) : set.MatchV4(hit.value);
+    if (indicator) found.push_back({hit.begin, hit.begin + hit.length, indicator});
   }
   if (set.has_names() || set.has_urls() || set.has_hashes()) {
     const size_t addresses = found.size();
@@ -142,6 +160,10 @@ std::vector<MatchedLine> FindMatchedLines(std::string_view text, const intel::In
     if (!line.text.empty() && line.text.back() == '\r') line.text.remove_suffix(1);
     for (; f < found.size() && found[f].begin < line_end; ++f) line.found.push_back(found[f]);
     lines.push_back(std::move(line));
+  }
+  if (lines_in_text != nullptr) {  // the rest of the line feeds, and a last line without one
+    line_index += CountNewlines(text.data() + counted, text.size() - counted);
+    *lines_in_text = text.empty() ? 0 : line_index + (text.back() == '\n' ? 0 : 1);
   }
   return lines;
 }

@@ -25,8 +25,10 @@ struct MatchedLine {
 };
 
 // Every line of `text` with at least one match, in order: addresses where grepcidr finds them,
-// plus domain names, URLs and hashes when the set has entries of those kinds.
-std::vector<MatchedLine> FindMatchedLines(std::string_view text, const intel::IndicatorSet& set);
+// plus domain names, URLs and hashes when the set has entries of those kinds. With
+// `lines_in_text`, also CountLines(text), counted in the same pass.
+std::vector<MatchedLine> FindMatchedLines(std::string_view text, const intel::IndicatorSet& set,
+                                          uint64_t* lines_in_text = nullptr);
 
 // Lines in `text`: line feeds, plus one for a final line without a line feed.
 uint64_t CountLines(std::string_view text);

@@ -58,10 +58,9 @@ Hunter::Hunter(const intel::IndicatorSet& set, HuntOptions options, std::FILE* o
 Hunter::BlockResult Hunter::ScanBlock(std::string_view text, logs::LogFormat format,
                                       const logs::FileContext& context) const {
   BlockResult result;
-  result.lines = CountLines(text);
   const bool filter = options_.since != 0 || options_.until != 0;
   const bool json = options_.output == OutputMode::kJsonl;
-  for (const MatchedLine& line : FindMatchedLines(text, set_)) {
+  for (const MatchedLine& line : FindMatchedLines(text, set_, &result.lines)) {
     // Parse the line once for all its matches, when the output or the filter needs it.
     std::optional<logs::LogRecord> record;
     std::string parse_error;

@@ -28,8 +28,10 @@ void AddCsvRoutes(Router& router, const ApiSettings& settings);
 http::Response CsvDownload(const domain::ResourceSpec& spec, const std::vector<Json>& records);
 void AddDashboardRoutes(Router& router, const ApiSettings& settings);
 void AddOrgRoutes(Router& router);
+// The server's monitoring, or kUnavailable when it does not run.
+Result<Monitoring*> NeedMonitoring(const ApiSettings& settings);
 // Indicator lists, findings and NAT attribution (intel_api.cc).
-void AddIntelRoutes(Router& router);
+void AddIntelRoutes(Router& router, const ApiSettings& settings);
 // After an asset (`spec` kAssets) or organisation (kOrgs) has been created (`before` null) or
 // changed, matches its addresses or public ranges against every stored indicator list imported
 // for its organisation or one above it, exactly as an import would, and stores the new findings

@@ -53,7 +53,7 @@ Result<std::unique_ptr<App>> App::Create(store::Store& store, AppOptions options
   AddCsvRoutes(app->router_, app->options_.api);
   AddDashboardRoutes(app->router_, app->options_.api);
   AddOrgRoutes(app->router_);
-  AddIntelRoutes(app->router_);
+  AddIntelRoutes(app->router_, app->options_.api);
   AddMonitoringRoutes(app->router_, app->options_.api);
   AddOpenApiRoute(app->router_);
   return app;

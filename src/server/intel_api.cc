@@ -23,12 +23,16 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "domain/record.h"
+#include "events/event_store.h"
 #include "hunt/attribute.h"
+#include "hunt/block_scan.h"
 #include "intel/import.h"
 #include "intel/indicator_set.h"
+#include "logs/syslog.h"
 #include "server/api.h"
 #include "server/audit_log.h"
 #include "server/json_io.h"
+#include "server/monitoring.h"
 
 namespace vigil::server {
 namespace {
@@ -246,6 +250,8 @@ class Matcher {
   }
 
   int64_t created() const { return created_; }
+  // The matching entries (unexpired, allow-list applied).
+  const intel::IndicatorSet& set() const { return set_; }
 
  private:
   struct Span {
@@ -311,6 +317,160 @@ class Matcher {
   int64_t created_ = 0;
 };
 
+// ---------- stored events ----------
+
+// Events read at most by one scan of the event store (an import's connection check, an
+// attribution): about a second of work.
+constexpr int64_t kMaxScannedEvents = 2'000'000;
+constexpr size_t kMaxConnectionGroups = 1000;
+constexpr size_t kMaxEventIds = 5;
+
+int64_t UnixMs(int64_t seconds) { return seconds * 1000; }
+
+Json IsoMsOrNull(int64_t ms) {
+  if (ms == 0) return nullptr;
+  return FormatTimestamp(Clock::time_point(std::chrono::milliseconds(ms)));
+}
+
+// The log line a stored event carries: a syslog message's text (without its header), or the
+// JSON object itself (Suricata EVE, Zeek JSON).
+std::string_view EventLogLine(const events::StoredEvent& e, std::string* scratch) {
+  if (e.source_type != "syslog") return e.raw;
+  logs::SyslogContext ctx;
+  ctx.now_unix_seconds = e.received_ms / 1000;
+  auto m = logs::ParseSyslog(e.raw, ctx);
+  if (!m.ok()) return e.raw;
+  *scratch = std::move(m->message);
+  return *scratch;
+}
+
+// "Is any recent connection on this list?": the stored events of `orgs` since `since_ms` in which
+// an entry of `set` appears (as `vigil hunt` finds it), grouped by listed address and host.
+Result<Json> RecentConnections(events::EventStore& store, const intel::IndicatorSet& set,
+                               std::optional<std::vector<int64_t>> orgs, int64_t since_ms) {
+  struct Group {
+    std::string ip, indicator, family, host;
+    int64_t asset_id = 0, org_id = 0, events = 0, first_ms = INT64_MAX, last_ms = 0;
+    std::vector<int64_t> event_ids;
+  };
+  std::map<std::tuple<std::string, std::string, std::string>, Group> groups;
+  events::EventQuery q;
+  q.from_ms = since_ms;
+  q.orgs = std::move(orgs);
+  int64_t examined = 0;
+  bool truncated = false;
+  VIGIL_RETURN_IF_ERROR(store.ForEach(q, [&](events::StoredEvent&& e) {
+    if (++examined > kMaxScannedEvents) {
+      truncated = true;
+      return false;
+    }
+    for (const hunt::MatchedLine& line : hunt::FindMatchedLines(e.raw, set)) {
+      for (const hunt::Found& found : line.found) {
+        std::string ip = e.raw.substr(found.begin, found.end - found.begin);
+        std::string indicator(found.indicator.value());
+        auto [it, added] = groups.try_emplace({indicator, ip, e.host});
+        Group& g = it->second;
+        if (added) {
+          g.ip = std::move(ip);
+          g.indicator = std::move(indicator);
+          g.family = found.indicator.meta().family;
+          g.host = e.host;
+          g.asset_id = e.asset_id;
+          g.org_id = e.org_id;
+        }
+        ++g.events;
+        g.first_ms = std::min(g.first_ms, e.time_ms);
+        g.last_ms = std::max(g.last_ms, e.time_ms);
+        if (g.event_ids.size() < kMaxEventIds &&
+            std::find(g.event_ids.begin(), g.event_ids.end(), e.id) == g.event_ids.end()) {
+          g.event_ids.push_back(e.id);
+        }
+      }
+    }
+    return true;
+  }));
+  std::vector<const Group*> sorted;
+  sorted.reserve(groups.size());
+  for (const auto& [key, g] : groups) sorted.push_back(&g);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Group* a, const Group* b) { return a->last_ms > b->last_ms; });
+  Json items = Json::array();
+  for (const Group* g : sorted) {
+    if (items.size() >= kMaxConnectionGroups) break;
+    auto id_or_null = [](int64_t v) { return v == 0 ? Json() : Json(v); };
+    items.push_back({{"ip", g->ip},
+                     {"indicator", g->indicator},
+                     {"family", g->family.empty() ? Json() : Json(g->family)},
+                     {"host", g->host},
+                     {"asset_id", id_or_null(g->asset_id)},
+                     {"org_id", id_or_null(g->org_id)},
+                     {"events", g->events},
+                     {"first_time", IsoMsOrNull(g->first_ms)},
+                     {"last_time", IsoMsOrNull(g->last_ms)},
+                     {"event_ids", g->event_ids}});
+  }
+  return Json{{"since", IsoMsOrNull(since_ms)},
+              {"events_examined", std::min(examined, kMaxScannedEvents)},
+              {"truncated", truncated},
+              {"groups", static_cast<int64_t>(groups.size())},
+              {"items", std::move(items)}};
+}
+
+// `recent` ("7d" by default; "0" for none) as the start of the connection check, Unix ms.
+Result<std::optional<int64_t>> RecentSince(const http::Request& req) {
+  std::string_view text = req.Query("recent").value_or("7d");
+  if (text == "0") return std::optional<int64_t>();
+  auto seconds = ParseDuration(text);
+  if (!seconds.ok()) return InvalidArgument(seconds.status().message(), "recent");
+  return std::optional<int64_t>(UnixMs(UnixNow() - *seconds));
+}
+
+// Feeds the stored events around the listings' times (± the window) to `attributor`: every
+// event of `orgs` in the union of the windows, its log line parsed as its format says.
+Result<Json> AttributeFromEvents(events::EventStore& store,
+                                 const std::vector<intel::Indicator>& listings, int64_t window,
+                                 const std::optional<std::vector<int64_t>>& orgs,
+                                 hunt::NatAttributor* attributor) {
+  std::vector<std::pair<int64_t, int64_t>> spans;  // seconds, inclusive
+  for (const intel::Indicator& l : listings) {
+    if (l.first_seen != 0) spans.emplace_back(l.first_seen - window, l.first_seen + window);
+  }
+  std::sort(spans.begin(), spans.end());
+  std::vector<std::pair<int64_t, int64_t>> merged;
+  for (const auto& span : spans) {
+    if (!merged.empty() && span.first <= merged.back().second) {
+      merged.back().second = std::max(merged.back().second, span.second);
+    } else {
+      merged.push_back(span);
+    }
+  }
+  int64_t examined = 0;
+  bool truncated = false;
+  std::string scratch;
+  for (const auto& [from, to] : merged) {
+    events::EventQuery q;
+    q.from_ms = UnixMs(from);
+    q.to_ms = UnixMs(to) + 999;
+    q.orgs = orgs;
+    VIGIL_RETURN_IF_ERROR(store.ForEach(q, [&](events::StoredEvent&& e) {
+      if (++examined > kMaxScannedEvents) {
+        truncated = true;
+        return false;
+      }
+      attributor->AddLine(EventLogLine(e, &scratch), e.time_ms / 1000,
+                          "event:" + std::to_string(e.id));
+      return true;
+    }));
+    if (truncated) break;
+  }
+  const hunt::AttributeStats& stats = attributor->stats();
+  return Json{{"listings", listings.size()},
+              {"events", std::min(examined, kMaxScannedEvents)},
+              {"sessions", stats.sessions},
+              {"malformed", stats.malformed},
+              {"truncated", truncated}};
+}
+
 Json IssuesJson(const std::vector<intel::ImportIssue>& issues) {
   Json out = Json::array();
   for (const auto& i : issues) {
@@ -326,7 +486,7 @@ Json PresentFindings(std::vector<Json> items) {
   return out;
 }
 
-Result<http::Response> ImportList(Call& call) {
+Result<http::Response> ImportList(Call& call, const ApiSettings& settings) {
   VIGIL_RETURN_IF_ERROR(call.access->CheckWrite(domain::kIntelLists));
   std::string name(Trim(call.req.Query("name").value_or("")));
   if (name.empty()) return InvalidArgument("is required", "name");
@@ -338,6 +498,7 @@ Result<http::Response> ImportList(Call& call) {
     VIGIL_ASSIGN_OR_RETURN(strict, ParseBool(*text, "strict"));
   }
   VIGIL_ASSIGN_OR_RETURN(int64_t org, ImportOrg(call));
+  VIGIL_ASSIGN_OR_RETURN(std::optional<int64_t> recent_since, RecentSince(call.req));
   if (call.req.body.empty()) return InvalidArgument("the request body is empty; expected a list");
 
   intel::ImportOptions options;
@@ -377,11 +538,19 @@ Result<http::Response> ImportList(Call& call) {
   Matcher matcher(call, list_id, rows, std::move(report.indicators), levels,
                   /*check_stored=*/false, options.now);
   VIGIL_RETURN_IF_ERROR(matcher.MatchSubtree(org));
+  // Recent connections: the subtree's stored events in which a listed entry appears.
+  Json connections;
+  if (recent_since && settings.monitoring != nullptr) {
+    VIGIL_ASSIGN_OR_RETURN(connections,
+                           RecentConnections(settings.monitoring->events(), matcher.set(),
+                                             call.access->tree().Subtree(org), *recent_since));
+  }
 
   VIGIL_ASSIGN_OR_RETURN(auto stored, call.tx.Get(domain::kIntelLists, list_id));
   Json list_view = domain::PublicView(domain::kIntelLists, *stored);
   Json audit_after = list_view;
   audit_after["findings"] = matcher.created();
+  if (connections.is_object()) audit_after["connections"] = connections["groups"];
   VIGIL_RETURN_IF_ERROR(
       RecordAudit(call, "import", domain::kIntelLists.name, list_id, org, nullptr, audit_after));
 
@@ -393,7 +562,8 @@ Result<http::Response> ImportList(Call& call) {
   VIGIL_ASSIGN_OR_RETURN(store::ListPage findings, call.tx.List(domain::kFindings, q));
   return JsonResponse(201, {{"list", list_view},
                             {"issues", IssuesJson(report.issues)},
-                            {"findings", PresentFindings(std::move(findings.items))}});
+                            {"findings", PresentFindings(std::move(findings.items))},
+                            {"connections", std::move(connections)}});
 }
 
 Result<http::Response> ListLists(Call& call) {
@@ -407,6 +577,36 @@ Result<http::Response> GetList(Call& call) {
   VIGIL_ASSIGN_OR_RETURN(int64_t id, ParseId(call.params["id"], "id"));
   VIGIL_ASSIGN_OR_RETURN(Json list, VisibleRecord(call, domain::kIntelLists, id));
   return JsonResponse(200, domain::PublicView(domain::kIntelLists, std::move(list)));
+}
+
+// The list's entries as indicators (in the list's order), named after the list.
+Result<std::vector<intel::Indicator>> ListEntries(Call& call, int64_t id, const Json& list,
+                                                  bool addresses_only) {
+  VIGIL_ASSIGN_OR_RETURN(std::vector<IndicatorRow> rows, call.tx.ListIndicators(id));
+  const std::string source = list.value("name", "");
+  std::vector<intel::Indicator> entries;
+  entries.reserve(rows.size());
+  for (const IndicatorRow& row : rows) {
+    if (addresses_only && row.kind != "ip") continue;
+    if (auto in = FromRow(row, source)) entries.push_back(std::move(*in));
+  }
+  return entries;
+}
+
+Result<http::Response> ListConnections(Call& call, const ApiSettings& settings) {
+  VIGIL_ASSIGN_OR_RETURN(Monitoring * m, NeedMonitoring(settings));
+  VIGIL_ASSIGN_OR_RETURN(int64_t id, ParseId(call.params["id"], "id"));
+  VIGIL_ASSIGN_OR_RETURN(std::optional<int64_t> since, RecentSince(call.req));
+  if (!since) return InvalidArgument("must be a duration such as 7d", "recent");
+  VIGIL_ASSIGN_OR_RETURN(Json list, VisibleRecord(call, domain::kIntelLists, id));
+  VIGIL_ASSIGN_OR_RETURN(std::vector<intel::Indicator> entries,
+                         ListEntries(call, id, list, /*addresses_only=*/false));
+  const intel::IndicatorSet set = intel::IndicatorSet::Build(std::move(entries), UnixNow());
+  const int64_t org = IntField(list, "org_id").value_or(0);
+  VIGIL_ASSIGN_OR_RETURN(
+      Json connections,
+      RecentConnections(m->events(), set, call.access->tree().Subtree(org), *since));
+  return JsonResponse(200, connections);
 }
 
 Result<http::Response> DeleteList(Call& call) {
@@ -513,44 +713,52 @@ class TempFile {
   std::string path_;
 };
 
-Result<http::Response> AttributeList(Call& call) {
+Result<http::Response> AttributeList(Call& call, const ApiSettings& settings) {
   VIGIL_RETURN_IF_ERROR(call.access->CheckWrite(domain::kIntelLists));
   VIGIL_ASSIGN_OR_RETURN(int64_t id, ParseId(call.params["id"], "id"));
   hunt::AttributeOptions options;
   auto window = ParseDuration(call.req.Query("window").value_or("10m"));
   if (!window.ok()) return InvalidArgument(window.status().message(), "window");
-  if (*window <= 0) return InvalidArgument("must be positive", "window");
   options.window_seconds = *window;
   std::string format(call.req.Query("format").value_or("auto"));
   if (format != "auto") {
     options.format = logs::ParseLogFormatName(format);
     if (!options.format) return InvalidArgument("unknown log format", "format");
   }
+  const std::string source(call.req.Query("source").value_or("upload"));
+  if (source != "upload" && source != "events") {
+    return InvalidArgument("must be upload or events", "source");
+  }
   VIGIL_ASSIGN_OR_RETURN(Json list, VisibleRecord(call, domain::kIntelLists, id));
-  if (call.req.body.empty()) {
-    return InvalidArgument("the request body is empty; expected a firewall log");
+  VIGIL_ASSIGN_OR_RETURN(std::vector<intel::Indicator> listings,
+                         ListEntries(call, id, list, /*addresses_only=*/true));
+  hunt::NatAttributor attributor(listings, options);
+  Json stats_json;
+  if (source == "events") {
+    // The stored events the caller may see, around each listing's time.
+    if (!call.req.body.empty()) return InvalidArgument("must be empty with source=events", "body");
+    VIGIL_ASSIGN_OR_RETURN(Monitoring * m, NeedMonitoring(settings));
+    VIGIL_ASSIGN_OR_RETURN(stats_json,
+                           AttributeFromEvents(m->events(), listings, options.window_seconds,
+                                               call.access->VisibleOrgs(), &attributor));
+  } else {
+    if (call.req.body.empty()) {
+      return InvalidArgument("the request body is empty; expected a firewall log");
+    }
+    VIGIL_ASSIGN_OR_RETURN(TempFile log, TempFile::Write(call.req.body));
+    // The client knows the upload as "the log", not as our temporary file.
+    if (Status read = attributor.AddLog(log.path(), "log"); !read.ok()) {
+      if (read.code() == StatusCode::kInternal) return read;
+      return Status(read.code() == StatusCode::kResourceExhausted ? StatusCode::kInvalidArgument
+                                                                  : read.code(),
+                    read.message(), "body");
+    }
+    const hunt::AttributeStats& stats = attributor.stats();
+    stats_json = {{"listings", listings.size()}, {"files", stats.files},
+                  {"bytes", stats.bytes},        {"lines", stats.lines},
+                  {"sessions", stats.sessions},  {"malformed", stats.malformed}};
   }
-
-  VIGIL_ASSIGN_OR_RETURN(std::vector<IndicatorRow> rows, call.tx.ListIndicators(id));
-  const std::string source = list.value("name", "");
-  std::vector<intel::Indicator> listings;
-  listings.reserve(rows.size());
-  for (const IndicatorRow& row : rows) {
-    if (row.kind != "ip") continue;  // attribution works on single listed addresses
-    if (auto in = FromRow(row, source)) listings.push_back(std::move(*in));
-  }
-
-  VIGIL_ASSIGN_OR_RETURN(TempFile log, TempFile::Write(call.req.body));
-  hunt::AttributeStats stats;
-  options.log_names = {"log"};  // the client knows the upload as "the log", not our temp file
-  auto results = hunt::Attribute(listings, {log.path()}, options, &stats);
-  if (!results.ok()) {
-    Status s = results.status();
-    if (s.code() == StatusCode::kInternal) return s;
-    return Status(
-        s.code() == StatusCode::kResourceExhausted ? StatusCode::kInvalidArgument : s.code(),
-        s.message(), "body");
-  }
+  const std::vector<hunt::Attribution> results = attributor.Results();
 
   // The caller's assets by address, to name the host found behind the NAT.
   VIGIL_ASSIGN_OR_RETURN(std::vector<Json> assets,
@@ -565,7 +773,7 @@ Result<http::Response> AttributeList(Call& call) {
   }
 
   Json out = Json::array();
-  for (const hunt::Attribution& a : *results) {
+  for (const hunt::Attribution& a : results) {
     const intel::Indicator& l = *a.listing;
     Json row = {{"listed_ip", l.value},
                 {"listed_time", TimeOrNull(l.first_seen)},
@@ -579,7 +787,7 @@ Result<http::Response> AttributeList(Call& call) {
                 {"nearest_seconds", a.nearest_seconds},
                 {"internal_ports", a.internal_ports},
                 {"reason", a.reason.empty() ? Json() : Json(a.reason)}};
-    row["evidence"] = a.evidence;  // "log:LINE"
+    row["evidence"] = a.evidence;  // "log:LINE" or "event:ID"
     if (a.internal_ip) {
       auto it = asset_by_ip.find(FormatIp(*a.internal_ip));
       if (it != asset_by_ip.end()) {
@@ -590,9 +798,6 @@ Result<http::Response> AttributeList(Call& call) {
     }
     out.push_back(std::move(row));
   }
-  Json stats_json = {{"listings", listings.size()}, {"files", stats.files},
-                     {"bytes", stats.bytes},        {"lines", stats.lines},
-                     {"sessions", stats.sessions},  {"malformed", stats.malformed}};
   return JsonResponse(200, {{"attributions", std::move(out)}, {"stats", std::move(stats_json)}});
 }
 
@@ -699,12 +904,17 @@ Result<int64_t> RematchRecord(Call& call, const domain::ResourceSpec& spec, cons
   return created;
 }
 
-void AddIntelRoutes(Router& router) {
+void AddIntelRoutes(Router& router, const ApiSettings& settings) {
+  const ApiSettings* s = &settings;
+  auto with = [s](Result<http::Response> (*f)(Call&, const ApiSettings&)) {
+    return [s, f](Call& c) { return f(c, *s); };
+  };
   const std::string lists = "/api/v1/intel/lists";
   RouteDoc import_doc{
-      "Import an indicator list (raw file bytes; name, format, strict, org_id) and match it",
+      "Import an indicator list (raw file bytes; name, format, strict, org_id, recent) and match "
+      "it against the register and the recent stored events",
       "intel", RouteKind::kCreate, &domain::kIntelLists, "application/octet-stream"};
-  router.Add("POST", lists, import_doc, ImportList);
+  router.Add("POST", lists, import_doc, with(ImportList));
   router.Add("GET", lists,
              {"List imported indicator lists, newest first", "intel", RouteKind::kList,
               &domain::kIntelLists},
@@ -716,10 +926,16 @@ void AddIntelRoutes(Router& router) {
               RouteKind::kDelete, &domain::kIntelLists},
              DeleteList);
   RouteDoc attribute_doc{
-      "Attribute the list's addresses to internal hosts from a firewall NAT log (window, format)",
+      "Attribute the list's addresses to internal hosts from an uploaded firewall NAT log or the "
+      "stored events (source=upload|events, window, format)",
       "intel", RouteKind::kOther, nullptr, "application/octet-stream"};
-  attribute_doc.read_only = true;  // reads the list and the assets, writes nothing
-  router.Add("POST", lists + "/{id}/attribute", attribute_doc, AttributeList);
+  attribute_doc.read_only = true;  // reads the list, the assets and events, writes nothing
+  router.Add("POST", lists + "/{id}/attribute", attribute_doc, with(AttributeList));
+  router.Add("GET", lists + "/{id}/connections",
+             {"Stored events of the list's organisation subtree in which a listed entry appears "
+              "(recent: a duration, default 7d)",
+              "intel"},
+             with(ListConnections));
 
   const std::string findings = "/api/v1/findings";
   router.Add("GET", findings,

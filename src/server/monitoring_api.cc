@@ -19,13 +19,6 @@ namespace {
 constexpr std::string_view kSourceTokenPrefix = "vgi_";
 constexpr size_t kMaxReportedErrors = 100;
 
-Result<Monitoring*> Need(const ApiSettings& s) {
-  if (s.monitoring == nullptr) {
-    return Status(StatusCode::kUnavailable, "monitoring is not running on this server");
-  }
-  return s.monitoring;
-}
-
 std::string IsoMs(int64_t ms) {
   return FormatTimestamp(Clock::time_point(std::chrono::milliseconds(ms)));
 }
@@ -109,7 +102,7 @@ Result<http::Response> ListAlerts(Call& call) {
 }
 
 Result<http::Response> GetAlert(Call& call, const ApiSettings& s) {
-  VIGIL_ASSIGN_OR_RETURN(Monitoring * m, Need(s));
+  VIGIL_ASSIGN_OR_RETURN(Monitoring * m, NeedMonitoring(s));
   VIGIL_ASSIGN_OR_RETURN(int64_t id, ParseId(call.params["id"], "id"));
   VIGIL_ASSIGN_OR_RETURN(Json alert, VisibleRecord(call, domain::kAlerts, id));
   Json out = domain::PublicView(domain::kAlerts, std::move(alert));
@@ -259,7 +252,7 @@ class AlertStream final : public http::BodyStream {
 };
 
 Result<http::Response> StreamAlerts(Call& call, const ApiSettings& s) {
-  VIGIL_ASSIGN_OR_RETURN(Monitoring * m, Need(s));
+  VIGIL_ASSIGN_OR_RETURN(Monitoring * m, NeedMonitoring(s));
   VIGIL_RETURN_IF_ERROR(call.access->CheckRead(domain::kAlerts));
   http::Response r;
   r.SetHeader("Content-Type", "text/event-stream; charset=utf-8");
@@ -293,7 +286,7 @@ Result<http::Response> DeleteAudited(Call& call, const domain::ResourceSpec& spe
 // ---------- events ----------
 
 Result<http::Response> SearchEvents(Call& call, const ApiSettings& s) {
-  VIGIL_ASSIGN_OR_RETURN(Monitoring * m, Need(s));
+  VIGIL_ASSIGN_OR_RETURN(Monitoring * m, NeedMonitoring(s));
   events::EventQuery q;
   q.orgs = call.access->VisibleOrgs();
   q.from_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -360,7 +353,7 @@ Result<http::Response> SearchEvents(Call& call, const ApiSettings& s) {
 }
 
 Result<http::Response> GetEvent(Call& call, const ApiSettings& s) {
-  VIGIL_ASSIGN_OR_RETURN(Monitoring * m, Need(s));
+  VIGIL_ASSIGN_OR_RETURN(Monitoring * m, NeedMonitoring(s));
   VIGIL_ASSIGN_OR_RETURN(int64_t id, ParseId(call.params["id"], "id"));
   VIGIL_ASSIGN_OR_RETURN(std::optional<events::StoredEvent> e, m->events().Get(id));
   if (!e || !SeesEvent(call, *e)) return NotFound("event " + std::to_string(id) + " not found");
@@ -394,7 +387,7 @@ Result<http::Response> CreateSource(Call& call) {
 // Lines that are not JSON objects are reported (line and reason) and skipped; the rest are
 // stored, and the answer comes only once they are on disk.
 Result<http::Response> Ingest(Call& call, const ApiSettings& s) {
-  VIGIL_ASSIGN_OR_RETURN(Monitoring * m, Need(s));
+  VIGIL_ASSIGN_OR_RETURN(Monitoring * m, NeedMonitoring(s));
   auto header = call.req.Header("authorization");
   constexpr std::string_view kBearer = "Bearer ";
   if (!header || !header->starts_with(kBearer)) {
@@ -448,7 +441,7 @@ Result<http::Response> Ingest(Call& call, const ApiSettings& s) {
 }
 
 Result<http::Response> MonitoringStatusRoute(Call& call, const ApiSettings& s) {
-  VIGIL_ASSIGN_OR_RETURN(Monitoring * m, Need(s));
+  VIGIL_ASSIGN_OR_RETURN(Monitoring * m, NeedMonitoring(s));
   VIGIL_RETURN_IF_ERROR(call.access->CheckRead(domain::kAlerts));
   MonitoringStatus st = m->CurrentStatus();
   const int64_t hour_ago = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -485,6 +478,13 @@ Result<http::Response> MonitoringStatusRoute(Call& call, const ApiSettings& s) {
 }
 
 }  // namespace
+
+Result<Monitoring*> NeedMonitoring(const ApiSettings& settings) {
+  if (settings.monitoring == nullptr) {
+    return Status(StatusCode::kUnavailable, "monitoring is not running on this server");
+  }
+  return settings.monitoring;
+}
 
 void AddMonitoringRoutes(Router& router, const ApiSettings& settings) {
   const ApiSettings* s = &settings;

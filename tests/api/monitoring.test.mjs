@@ -9,7 +9,7 @@ import tls from 'node:tls';
 
 import { api, freePort, startServer, login } from '../lib/server.mjs';
 import { makeUser, orgIdsByCode, runVigil } from '../lib/api_helpers.mjs';
-import { CERTUTIL, CERTUTIL_CMD, SIGMA_RULES, octet, postIngest, rfc5424, sendTcp as sendTcpTo, sendUdp as sendUdpTo, sysmonProcess as sysmonObject } from '../lib/monitoring.mjs';
+import { CERTUTIL, CERTUTIL_CMD, SIGMA_RULES, eventually, octet, postIngest, rfc5424, sendTcp as sendTcpTo, sendUdp as sendUdpTo, sysmonProcess as sysmonObject } from '../lib/monitoring.mjs';
 
 const RULES = SIGMA_RULES;
 
@@ -39,17 +39,6 @@ after(() => srv?.stop());
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `fn` until it returns a truthy value (or fails after `ms`). */
-async function eventually(fn, what, ms = 15_000) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await sleep(150);
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 async function alerts(token = admin.token, query = '') {
   const r = await api(U, token, 'GET', `/alerts?limit=1000${query}`);

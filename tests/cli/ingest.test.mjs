@@ -12,7 +12,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 
 import { api, freePort, login, resolveBinary, startServer } from '../lib/server.mjs';
-import { SIGMA_RULES, sysmonProcess } from '../lib/monitoring.mjs';
+import { SIGMA_RULES, eventually, sysmonProcess } from '../lib/monitoring.mjs';
 import { orgIdsByCode } from '../lib/api_helpers.mjs';
 
 const VIGIL = resolveBinary();
@@ -29,7 +29,6 @@ const file = (name, content) => {
   fs.writeFileSync(p, content);
   return p;
 };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let srv, admin, sourceToken;
 
@@ -70,15 +69,6 @@ async function events(host) {
   return r.json.items;
 }
 
-async function eventually(fn, what, ms = 15_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v) return v;
-    await sleep(200);
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 test('--help shows the usage and examples', async () => {
   const r = await ingest(['--help']);

@@ -67,3 +67,16 @@ export async function postIngest(url, token, body) {
   } catch {}
   return { status: r.status, json, text };
 }
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns a truthy value (or fails after `ms`). */
+export async function eventually(fn, what, ms = 15_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const value = await fn();
+    if (value) return value;
+    await sleep(150);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
