@@ -40,6 +40,12 @@ void AddIntelRoutes(Router& router, const ApiSettings& settings);
 // the addresses/ranges nor the record's place in the tree changed.
 Result<int64_t> RematchRecord(Call& call, const domain::ResourceSpec& spec, const Json& stored,
                               const Json* before);
+// After an asset or system has changed (`before` -> `stored`), keeps the stored findings in step
+// with the register: an asset's findings follow it to its organisation and take the highest
+// security level of its systems; a system's level or owner/operator change re-levels the findings
+// on its assets and on those organisations' public ranges. Returns how many findings changed.
+Result<int64_t> SyncFindings(Call& call, const domain::ResourceSpec& spec, const Json& stored,
+                             const Json& before);
 // Alerts, suppressions, events, log sources, ingestion and status (monitoring_api.cc).
 void AddMonitoringRoutes(Router& router, const ApiSettings& settings);
 // GET /api/v1/openapi.json, generated from the router's routes at call time.

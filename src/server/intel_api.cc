@@ -150,6 +150,33 @@ struct SystemLevels {
   }
 };
 
+// The levels of the systems `org` owns or operates.
+Status AddOrgSystems(Call& call, int64_t org, SystemLevels* levels) {
+  for (const char* f : {"owner_org_id", "operator_org_id"}) {
+    store::ListQuery q;
+    q.equals = {{f, org}};
+    q.limit = kAllRows;
+    q.count_total = false;
+    VIGIL_ASSIGN_OR_RETURN(store::ListPage page, call.tx.List(domain::kSystems, q));
+    for (const Json& system : page.items) levels->Add(system);
+  }
+  return Status::Ok();
+}
+
+// The highest level of the asset's systems; nullopt when it is in none.
+Result<std::optional<int64_t>> AssetLevel(Call& call, const Json& asset) {
+  std::optional<int64_t> level;
+  if (auto ids = asset.find("system_ids"); ids != asset.end() && ids->is_array()) {
+    for (const Json& id : *ids) {
+      if (!id.is_number_integer()) continue;
+      VIGIL_ASSIGN_OR_RETURN(auto system, call.tx.Get(domain::kSystems, id.get<int64_t>()));
+      if (!system) continue;
+      level = std::max(level.value_or(0), IntField(*system, "security_level").value_or(0));
+    }
+  }
+  return level;
+}
+
 // Matches indicator entries against assets' addresses and organisations' public ranges and stores
 // a finding per match. The one matching path for both moments a match can arise: an import (the
 // whole new list against every asset and range of the import organisation's subtree: MatchSubtree)
@@ -842,23 +869,13 @@ Result<int64_t> RematchRecord(Call& call, const domain::ResourceSpec& spec, cons
   SystemLevels levels;
   bool levels_loaded = false;
   auto load_levels = [&]() -> Status {
-    if (is_asset) {
-      if (auto ids = stored.find("system_ids"); ids != stored.end() && ids->is_array()) {
-        for (const Json& id : *ids) {
-          if (!id.is_number_integer()) continue;
-          VIGIL_ASSIGN_OR_RETURN(auto system, call.tx.Get(domain::kSystems, id.get<int64_t>()));
-          if (system) levels.Add(*system);
-        }
+    if (!is_asset) return AddOrgSystems(call, IntField(stored, "id").value_or(0), &levels);
+    if (auto ids = stored.find("system_ids"); ids != stored.end() && ids->is_array()) {
+      for (const Json& id : *ids) {
+        if (!id.is_number_integer()) continue;
+        VIGIL_ASSIGN_OR_RETURN(auto system, call.tx.Get(domain::kSystems, id.get<int64_t>()));
+        if (system) levels.Add(*system);
       }
-      return Status::Ok();
-    }
-    for (const char* f : {"owner_org_id", "operator_org_id"}) {
-      store::ListQuery q;
-      q.equals = {{f, IntField(stored, "id").value_or(0)}};
-      q.limit = kAllRows;
-      q.count_total = false;
-      VIGIL_ASSIGN_OR_RETURN(store::ListPage page, call.tx.List(domain::kSystems, q));
-      for (const Json& system : page.items) levels.Add(system);
     }
     return Status::Ok();
   };
@@ -902,6 +919,86 @@ Result<int64_t> RematchRecord(Call& call, const domain::ResourceSpec& spec, cons
     created += matcher.created();
   }
   return created;
+}
+
+namespace {
+
+// Sets the organisation and level of stored findings that differ; returns how many changed.
+// `asset_id` null: the findings on `org`'s public ranges.
+Result<int64_t> SetFindings(Call& call, std::optional<int64_t> asset_id, int64_t org,
+                            std::optional<int64_t> level) {
+  store::ListQuery q;
+  q.equals = {asset_id ? std::pair<std::string, Json>{"asset_id", *asset_id}
+                       : std::pair<std::string, Json>{"org_id", org}};
+  q.limit = kAllRows;
+  q.count_total = false;
+  VIGIL_ASSIGN_OR_RETURN(store::ListPage page, call.tx.List(domain::kFindings, q));
+  const Json level_json = level ? Json(*level) : Json();
+  int64_t changed = 0;
+  for (const Json& f : page.items) {
+    if (!asset_id && !f.value("asset_id", Json()).is_null()) continue;
+    Json changes = Json::object();
+    if (IntField(f, "org_id") != org) changes["org_id"] = org;
+    if (f.value("system_security_level", Json()) != level_json) {
+      changes["system_security_level"] = level_json;
+    }
+    if (changes.empty()) continue;
+    VIGIL_RETURN_IF_ERROR(
+        call.tx.Update(domain::kFindings, IntField(f, "id").value_or(0), changes));
+    ++changed;
+  }
+  return changed;
+}
+
+Result<int64_t> SyncAssetFindings(Call& call, const Json& asset) {
+  VIGIL_ASSIGN_OR_RETURN(std::optional<int64_t> level, AssetLevel(call, asset));
+  return SetFindings(call, IntField(asset, "id"), IntField(asset, "org_id").value_or(0), level);
+}
+
+}  // namespace
+
+Result<int64_t> SyncFindings(Call& call, const domain::ResourceSpec& spec, const Json& stored,
+                             const Json& before) {
+  auto changed = [&](const char* field) {
+    return before.value(field, Json()) != stored.value(field, Json());
+  };
+  if (&spec == &domain::kAssets) {
+    if (!changed("org_id") && !changed("system_ids")) return 0;
+    return SyncAssetFindings(call, stored);
+  }
+  if (&spec != &domain::kSystems ||
+      (!changed("security_level") && !changed("owner_org_id") && !changed("operator_org_id"))) {
+    return 0;
+  }
+  const int64_t system_id = IntField(stored, "id").value_or(0);
+  int64_t count = 0;
+  // The findings on the system's assets...
+  VIGIL_ASSIGN_OR_RETURN(std::vector<Json> assets, AllRecords(call, domain::kAssets, {}));
+  for (const Json& asset : assets) {
+    auto ids = asset.find("system_ids");
+    if (ids == asset.end() || !ids->is_array() ||
+        std::find(ids->begin(), ids->end(), Json(system_id)) == ids->end()) {
+      continue;
+    }
+    VIGIL_ASSIGN_OR_RETURN(int64_t n, SyncAssetFindings(call, asset));
+    count += n;
+  }
+  // ...and on the public ranges of the organisations that own or operate it, before and after.
+  std::set<int64_t> orgs;
+  for (const Json* record : {&before, &stored}) {
+    for (const char* f : {"owner_org_id", "operator_org_id"}) {
+      if (auto org = IntField(*record, f)) orgs.insert(*org);
+    }
+  }
+  for (int64_t org : orgs) {
+    SystemLevels levels;
+    VIGIL_RETURN_IF_ERROR(AddOrgSystems(call, org, &levels));
+    std::optional<int64_t> level;
+    if (auto it = levels.of_org.find(org); it != levels.of_org.end()) level = it->second;
+    VIGIL_ASSIGN_OR_RETURN(int64_t n, SetFindings(call, std::nullopt, org, level));
+    count += n;
+  }
+  return count;
 }
 
 void AddIntelRoutes(Router& router, const ApiSettings& settings) {

@@ -326,8 +326,10 @@ Result<Json> UpdateRecord(Call& call, const ResourceSpec& spec, int64_t id, Json
   std::optional<int64_t> org =
       &spec == &domain::kOrgs ? std::optional<int64_t>(id) : IntField(*stored, spec.scope_field);
   VIGIL_ASSIGN_OR_RETURN(int64_t findings, RematchRecord(call, spec, *stored, &existing));
+  VIGIL_ASSIGN_OR_RETURN(int64_t synced, SyncFindings(call, spec, *stored, existing));
   Json after = domain::PublicView(spec, *stored);
   if (findings > 0) after["findings"] = findings;
+  if (synced > 0) after["findings_updated"] = synced;
   VIGIL_RETURN_IF_ERROR(
       RecordAudit(call, action, spec.name, id, org, domain::PublicView(spec, existing), after));
   return *stored;

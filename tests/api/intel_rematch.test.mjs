@@ -210,6 +210,36 @@ describe('stored lists matched against register changes', () => {
     assert.ok((await findingsOf('', ytOfficer.token)).some((x) => x.id === f.id));
   });
 
+  test("findings follow their asset to another organisation and take its systems' current level", async () => {
+    const asset = await createAsset({ hostname: 'yt-move-01', org_id: org['SX-YT'], ips: ['198.18.2.50'], system_ids: [ytSystem.id] });
+    const [f] = await findingsOf(`list_id=${botnet.id}&q=198.18.2.50`);
+    assert.equal(f.asset_id, asset.id);
+    assert.equal(f.system_security_level, 3);
+    await patch(`/findings/${f.id}`, { status: 'cleaned', note: 'reinstalled' }, ytOfficer.token);
+    // Handed over to xã An Phú, out of every system: An Phú's officer now owns the finding.
+    await patch(`/assets/${asset.id}`, { org_id: org['SX-AP'], system_ids: [] });
+    const moved = (await api(U, apOfficer.token, 'GET', `/findings/${f.id}`)).json;
+    assert.equal(moved.org_id, org['SX-AP']);
+    assert.equal(moved.system_security_level, null);
+    assert.equal(moved.status, 'cleaned', 'the history stays');
+    expectError(await api(U, ytOfficer.token, 'GET', `/findings/${f.id}`), 404);
+    const [entry] = await auditOf('assets', asset.id);
+    assert.equal(entry.after.findings_updated, 1);
+    // Back into Sở Y tế's system, whose level is then raised: the finding's level follows.
+    await patch(`/assets/${asset.id}`, { org_id: org['SX-YT'], system_ids: [ytSystem.id] });
+    await patch(`/systems/${ytSystem.id}`, { security_level: 4 });
+    const relevelled = (await api(U, admin.token, 'GET', `/findings/${f.id}`)).json;
+    assert.equal(relevelled.org_id, org['SX-YT']);
+    assert.equal(relevelled.system_security_level, 4);
+    // A finding on a public range of an organisation that owns the system is re-levelled too.
+    await patch(`/orgs/${org['SX-YT']}`, { public_ranges: ['198.18.0.8/29'] });
+    const [range] = (await findingsOf(`list_id=${botnet.id}&q=198.18.0.8/29`)).filter((x) => x.asset_id === null);
+    assert.equal(range.system_security_level, 4);
+    await patch(`/systems/${ytSystem.id}`, { security_level: 3 });
+    assert.equal((await api(U, admin.token, 'GET', `/findings/${range.id}`)).json.system_security_level, 3);
+    assert.equal((await api(U, admin.token, 'GET', `/findings/${f.id}`)).json.system_security_level, 3);
+  });
+
   test('a CSV import of assets is matched like single creates, and a failed write leaves no finding', async () => {
     const csv = 'hostname,org_id,role,ips\r\n' +
       `csv-01,${org['SX-YT']},server,198.18.5.5\r\n` +
