@@ -4,14 +4,20 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <unordered_map>
 
 #include "core/time.h"
+#include "domain/resource.h"
+#include "events/event_store.h"
 #include "hunt/attribute.h"
 #include "hunt/hunt.h"
 #include "intel/import.h"
 #include "intel/indicator_set.h"
+#include "server/event_scan.h"
+#include "store/store.h"
 
 namespace vigil::cli {
 namespace {
@@ -37,11 +43,16 @@ std::string Bytes(double bytes) {
   return text;
 }
 
+// List flags take one file each (repeat the flag for more), so that they never swallow the logs.
 void AddListFlags(CLI::App* command, ListFlags* flags, const char* list_flag, const char* what) {
-  command->add_option(list_flag, flags->lists, what)->required()->check(CLI::ExistingFile);
+  command->add_option(list_flag, flags->lists, what)
+      ->required()
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingFile);
   command
       ->add_option("--allow", flags->allow,
                    "Allow-list file (same formats): addresses and names never reported")
+      ->allow_extra_args(false)
       ->check(CLI::ExistingFile);
   command
       ->add_option("--list-format", flags->list_format,
@@ -115,6 +126,34 @@ Result<std::optional<logs::LogFormat>> LogFormatFlag(const std::string& name) {
   return InvalidArgument("unknown log format \"" + name + "\"; known: auto, " + known);
 }
 
+// The registered assets of a server's data directory, by address: {id, hostname, org_id}.
+Result<std::unordered_map<std::string, nlohmann::ordered_json>> AssetsByAddress(
+    const std::filesystem::path& data_dir) {
+  const std::filesystem::path file = data_dir / "vigil.db";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    return Status(StatusCode::kNotFound, "not a Vigil data directory (no vigil.db)",
+                  data_dir.string());
+  }
+  VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store, store::OpenSqliteStore(file, 1));
+  VIGIL_ASSIGN_OR_RETURN(auto tx, store->Begin(store::TxMode::kRead));
+  store::ListQuery all;
+  all.limit = INT64_MAX;
+  all.count_total = false;
+  VIGIL_ASSIGN_OR_RETURN(store::ListPage assets, tx->List(domain::kAssets, all));
+  std::unordered_map<std::string, nlohmann::ordered_json> by_address;
+  for (const nlohmann::json& a : assets.items) {
+    auto ips = a.find("ips");
+    if (ips == a.end() || !ips->is_array()) continue;
+    nlohmann::ordered_json named = {
+        {"id", a["id"]}, {"hostname", a.value("hostname", "")}, {"org_id", a["org_id"]}};
+    for (const nlohmann::json& ip : *ips) {
+      if (ip.is_string()) by_address.emplace(ip.get<std::string>(), named);
+    }
+  }
+  return by_address;
+}
+
 }  // namespace
 
 void AddHuntFlags(CLI::App* command, HuntFlags* flags) {
@@ -150,8 +189,10 @@ void AddAttributeFlags(CLI::App* command, AttributeFlags* flags) {
       ->add_option("--format", flags->format,
                    "Session log format: auto, fortigate, asa, paloalto, ...")
       ->capture_default_str();
-  command->add_option("LOG", flags->logs, "Firewall / NAT session logs (plain, .gz, .zst)")
-      ->required();
+  command->add_option("--data", flags->data,
+                      "A Vigil server's data directory: names the registered assets found, and "
+                      "without LOG reads the NAT sessions from the events it stored");
+  command->add_option("LOG", flags->logs, "Firewall / NAT session logs (plain, .gz, .zst)");
 }
 
 int RunHunt(const HuntFlags& flags) {
@@ -248,15 +289,44 @@ int RunAttribute(const AttributeFlags& flags) {
   auto listings = ReadLists(flags.list, tz.value());
   if (!listings.ok()) return Error(listings.status());
 
+  if (flags.logs.empty() && flags.data.empty()) {
+    return Error(
+        InvalidArgument("give the NAT session logs (LOG...) or a server's data "
+                        "directory (--data DIR)"));
+  }
+
   hunt::AttributeOptions options;
   options.window_seconds = window.value();
   options.format = format.value();
   options.tz_offset_seconds = tz.value();
-  hunt::AttributeStats stats;
-  auto results = hunt::Attribute(listings.value(), flags.logs, options, &stats);
-  if (!results.ok()) return Error(results.status());
+  hunt::NatAttributor attributor(listings.value(), options);
+  for (const std::string& log : flags.logs) {
+    if (Status s = attributor.AddLog(log, log); !s.ok()) return Error(s);
+  }
+  std::unordered_map<std::string, nlohmann::ordered_json> assets;
+  server::EventScanStats scanned;
+  if (!flags.data.empty()) {
+    auto found = AssetsByAddress(flags.data);
+    if (!found.ok()) return Error(found.status());
+    assets = std::move(found).value();
+    if (flags.logs.empty()) {
+      const std::filesystem::path file = std::filesystem::path(flags.data) / "events.db";
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(file, ec)) {
+        return Error(Status(StatusCode::kNotFound, "no stored events (events.db)", flags.data));
+      }
+      auto store = events::EventStore::Open(file);
+      if (!store.ok()) return Error(store.status());
+      auto scan = server::AttributeFromEvents(**store, listings.value(), options.window_seconds,
+                                              std::nullopt, &attributor);
+      if (!scan.ok()) return Error(scan.status());
+      scanned = *scan;
+    }
+  }
+  const hunt::AttributeStats& stats = attributor.stats();
+  const std::vector<hunt::Attribution> results = attributor.Results();
   size_t attributed = 0;
-  for (const hunt::Attribution& a : results.value()) {
+  for (const hunt::Attribution& a : results) {
     nlohmann::ordered_json out;
     const intel::Indicator& listing = *a.listing;
     out["listed_ip"] = listing.value;
@@ -276,6 +346,9 @@ int RunAttribute(const AttributeFlags& flags) {
       out["sessions"] = a.sessions;
       out["nearest_seconds"] = a.nearest_seconds;
       out["evidence"] = a.evidence;
+      if (auto asset = assets.find(FormatIp(*a.internal_ip)); asset != assets.end()) {
+        out["asset"] = asset->second;
+      }
     } else {
       out["internal_ip"] = nullptr;
       out["reason"] = a.reason;
@@ -283,12 +356,20 @@ int RunAttribute(const AttributeFlags& flags) {
     std::printf("%s\n",
                 out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
   }
+  std::string read;
+  if (flags.logs.empty()) {
+    read =
+        std::to_string(scanned.events) + " stored events" +
+        (scanned.truncated ? " (the first " + std::to_string(server::kMaxScannedEvents) + " only)"
+                           : "");
+  } else {
+    read = std::to_string(stats.files) + " files, " + Bytes(static_cast<double>(stats.bytes)) +
+           ", " + std::to_string(stats.lines) + " lines";
+  }
   std::fprintf(stderr,
-               "vigil botnet attribute: %zu listings, %zu attributions; %llu files, %s, %llu "
-               "lines, %llu NAT sessions behind listed addresses, %llu malformed\n",
-               listings.value().size(), attributed, static_cast<unsigned long long>(stats.files),
-               Bytes(static_cast<double>(stats.bytes)).c_str(),
-               static_cast<unsigned long long>(stats.lines),
+               "vigil botnet attribute: %zu listings, %zu attributions; %s, %llu NAT sessions "
+               "behind listed addresses, %llu malformed\n",
+               listings.value().size(), attributed, read.c_str(),
                static_cast<unsigned long long>(stats.sessions),
                static_cast<unsigned long long>(stats.malformed));
   return attributed > 0 ? 0 : 1;

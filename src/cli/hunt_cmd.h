@@ -31,6 +31,7 @@ struct AttributeFlags {
   ListFlags list;
   std::string format = "auto";
   std::string window = "10m";
+  std::string data;  // a server's data directory: names assets; its events when no LOG is given
   std::vector<std::string> logs;
 };
 

@@ -36,8 +36,8 @@ intel::IndicatorSet ListedAddresses(const std::vector<intel::Indicator>& listing
 }  // namespace
 
 NatAttributor::NatAttributor(const std::vector<intel::Indicator>& listings,
-                             AttributeOptions options)
-    : listings_(listings), options_(std::move(options)), listed_(ListedAddresses(listings)) {}
+                             const AttributeOptions& options)
+    : listings_(listings), options_(options), listed_(ListedAddresses(listings)) {}
 
 void NatAttributor::AddRecord(const logs::LogRecord& r, int64_t fallback_time, std::string where) {
   const int64_t time = r.time != 0 ? r.time : fallback_time;
@@ -185,18 +185,6 @@ std::vector<Attribution> NatAttributor::Results() const {
     }
   }
   return results;
-}
-
-Result<std::vector<Attribution>> Attribute(const std::vector<intel::Indicator>& listings,
-                                           const std::vector<std::string>& logs,
-                                           const AttributeOptions& options, AttributeStats* stats) {
-  NatAttributor attributor(listings, options);
-  for (size_t i = 0; i < logs.size(); ++i) {
-    const std::string& name = i < options.log_names.size() ? options.log_names[i] : logs[i];
-    VIGIL_RETURN_IF_ERROR(attributor.AddLog(logs[i], name));
-  }
-  *stats = attributor.stats();
-  return attributor.Results();
 }
 
 }  // namespace vigil::hunt

@@ -29,8 +29,6 @@ struct AttributeOptions {
   std::optional<logs::LogFormat> format;  // nullopt: detect per file
   int tz_offset_seconds = 7 * 3600;
   size_t max_evidence = 20;  // file:line references kept per attribution
-  // How evidence and errors name each log (same order as the paths); the paths when empty.
-  std::vector<std::string> log_names;
 };
 
 struct Attribution {
@@ -54,7 +52,7 @@ struct AttributeStats {
 // the collector and its results (Attribution::listing points into it).
 class NatAttributor {
  public:
-  NatAttributor(const std::vector<intel::Indicator>& listings, AttributeOptions options);
+  NatAttributor(const std::vector<intel::Indicator>& listings, const AttributeOptions& options);
 
   // Reads a whole log file (plain, .gz, .zst); its format is detected from its head unless
   // forced. `name` stands for it in evidence and errors.
@@ -87,11 +85,5 @@ class NatAttributor {
   std::vector<Session> sessions_;
   AttributeStats stats_;
 };
-
-// Reads every log and attributes every address listing (kIp entries; others are skipped with a
-// reason). Results are ordered as the listings, then by rank.
-Result<std::vector<Attribution>> Attribute(const std::vector<intel::Indicator>& listings,
-                                           const std::vector<std::string>& logs,
-                                           const AttributeOptions& options, AttributeStats* stats);
 
 }  // namespace vigil::hunt

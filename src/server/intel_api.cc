@@ -28,9 +28,9 @@
 #include "hunt/block_scan.h"
 #include "intel/import.h"
 #include "intel/indicator_set.h"
-#include "logs/syslog.h"
 #include "server/api.h"
 #include "server/audit_log.h"
+#include "server/event_scan.h"
 #include "server/json_io.h"
 #include "server/monitoring.h"
 
@@ -346,29 +346,12 @@ class Matcher {
 
 // ---------- stored events ----------
 
-// Events read at most by one scan of the event store (an import's connection check, an
-// attribution): about a second of work.
-constexpr int64_t kMaxScannedEvents = 2'000'000;
 constexpr size_t kMaxConnectionGroups = 1000;
 constexpr size_t kMaxEventIds = 5;
-
-int64_t UnixMs(int64_t seconds) { return seconds * 1000; }
 
 Json IsoMsOrNull(int64_t ms) {
   if (ms == 0) return nullptr;
   return FormatTimestamp(Clock::time_point(std::chrono::milliseconds(ms)));
-}
-
-// The log line a stored event carries: a syslog message's text (without its header), or the
-// JSON object itself (Suricata EVE, Zeek JSON).
-std::string_view EventLogLine(const events::StoredEvent& e, std::string* scratch) {
-  if (e.source_type != "syslog") return e.raw;
-  logs::SyslogContext ctx;
-  ctx.now_unix_seconds = e.received_ms / 1000;
-  auto m = logs::ParseSyslog(e.raw, ctx);
-  if (!m.ok()) return e.raw;
-  *scratch = std::move(m->message);
-  return *scratch;
 }
 
 // "Is any recent connection on this list?": the stored events of `orgs` since `since_ms` in which
@@ -387,10 +370,11 @@ Result<Json> RecentConnections(events::EventStore& store, const intel::Indicator
   int64_t examined = 0;
   bool truncated = false;
   VIGIL_RETURN_IF_ERROR(store.ForEach(q, [&](events::StoredEvent&& e) {
-    if (++examined > kMaxScannedEvents) {
+    if (examined >= kMaxScannedEvents) {
       truncated = true;
       return false;
     }
+    ++examined;
     for (const hunt::MatchedLine& line : hunt::FindMatchedLines(e.raw, set)) {
       for (const hunt::Found& found : line.found) {
         std::string ip = e.raw.substr(found.begin, found.end - found.begin);
@@ -437,7 +421,7 @@ Result<Json> RecentConnections(events::EventStore& store, const intel::Indicator
                      {"event_ids", g->event_ids}});
   }
   return Json{{"since", IsoMsOrNull(since_ms)},
-              {"events_examined", std::min(examined, kMaxScannedEvents)},
+              {"events_examined", examined},
               {"truncated", truncated},
               {"groups", static_cast<int64_t>(groups.size())},
               {"items", std::move(items)}};
@@ -449,53 +433,7 @@ Result<std::optional<int64_t>> RecentSince(const http::Request& req) {
   if (text == "0") return std::optional<int64_t>();
   auto seconds = ParseDuration(text);
   if (!seconds.ok()) return InvalidArgument(seconds.status().message(), "recent");
-  return std::optional<int64_t>(UnixMs(UnixNow() - *seconds));
-}
-
-// Feeds the stored events around the listings' times (± the window) to `attributor`: every
-// event of `orgs` in the union of the windows, its log line parsed as its format says.
-Result<Json> AttributeFromEvents(events::EventStore& store,
-                                 const std::vector<intel::Indicator>& listings, int64_t window,
-                                 const std::optional<std::vector<int64_t>>& orgs,
-                                 hunt::NatAttributor* attributor) {
-  std::vector<std::pair<int64_t, int64_t>> spans;  // seconds, inclusive
-  for (const intel::Indicator& l : listings) {
-    if (l.first_seen != 0) spans.emplace_back(l.first_seen - window, l.first_seen + window);
-  }
-  std::sort(spans.begin(), spans.end());
-  std::vector<std::pair<int64_t, int64_t>> merged;
-  for (const auto& span : spans) {
-    if (!merged.empty() && span.first <= merged.back().second) {
-      merged.back().second = std::max(merged.back().second, span.second);
-    } else {
-      merged.push_back(span);
-    }
-  }
-  int64_t examined = 0;
-  bool truncated = false;
-  std::string scratch;
-  for (const auto& [from, to] : merged) {
-    events::EventQuery q;
-    q.from_ms = UnixMs(from);
-    q.to_ms = UnixMs(to) + 999;
-    q.orgs = orgs;
-    VIGIL_RETURN_IF_ERROR(store.ForEach(q, [&](events::StoredEvent&& e) {
-      if (++examined > kMaxScannedEvents) {
-        truncated = true;
-        return false;
-      }
-      attributor->AddLine(EventLogLine(e, &scratch), e.time_ms / 1000,
-                          "event:" + std::to_string(e.id));
-      return true;
-    }));
-    if (truncated) break;
-  }
-  const hunt::AttributeStats& stats = attributor->stats();
-  return Json{{"listings", listings.size()},
-              {"events", std::min(examined, kMaxScannedEvents)},
-              {"sessions", stats.sessions},
-              {"malformed", stats.malformed},
-              {"truncated", truncated}};
+  return std::optional<int64_t>((UnixNow() - *seconds) * 1000);
 }
 
 Json IssuesJson(const std::vector<intel::ImportIssue>& issues) {
@@ -765,9 +703,15 @@ Result<http::Response> AttributeList(Call& call, const ApiSettings& settings) {
     // The stored events the caller may see, around each listing's time.
     if (!call.req.body.empty()) return InvalidArgument("must be empty with source=events", "body");
     VIGIL_ASSIGN_OR_RETURN(Monitoring * m, NeedMonitoring(settings));
-    VIGIL_ASSIGN_OR_RETURN(stats_json,
+    VIGIL_ASSIGN_OR_RETURN(EventScanStats scan,
                            AttributeFromEvents(m->events(), listings, options.window_seconds,
                                                call.access->VisibleOrgs(), &attributor));
+    const hunt::AttributeStats& stats = attributor.stats();
+    stats_json = {{"listings", listings.size()},
+                  {"events", scan.events},
+                  {"sessions", stats.sessions},
+                  {"malformed", stats.malformed},
+                  {"truncated", scan.truncated}};
   } else {
     if (call.req.body.empty()) {
       return InvalidArgument("the request body is empty; expected a firewall log");

@@ -3,8 +3,12 @@
 // both scoped to the events the caller may see.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
-import { api, freePort } from '../lib/server.mjs';
+import { api, freePort, resolveBinary } from '../lib/server.mjs';
 import { expectError, makeUser, rawRequest, startDemo } from '../lib/api_helpers.mjs';
 import { eventually, octet, sendTcp } from '../lib/monitoring.mjs';
 
@@ -154,5 +158,37 @@ describe('indicator lists against stored events', () => {
     assert.equal(a.json.stats.sessions, 0);
     // Nor the province's list and its connections.
     expectError(await api(U, apOfficer.token, 'GET', `/intel/lists/${list.id}/connections`), 404);
+  });
+
+  test('`vigil botnet attribute --data DIR` reads a server\'s stored events and names its assets', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-attr-'));
+    const listFile = path.join(dir, 'list.csv');
+    fs.writeFileSync(listFile, LIST);
+    const run = (args) => spawnSync(resolveBinary(), ['botnet', 'attribute', ...args], { encoding: 'utf8' });
+    const r = run(['--listed', listFile, '--data', srv.dataDir]);
+    assert.equal(r.status, 0, r.stderr);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const mail = rows.find((x) => x.listed_ip === '203.0.113.101');
+    assert.equal(mail.internal_ip, '10.20.1.41');
+    assert.equal(mail.method, 'nat_port');
+    assert.match(mail.evidence[0], /^event:\d+$/);
+    assert.equal(mail.asset.hostname, 'mail-01');
+    assert.equal(mail.asset.org_id, org['SX-CDS']);
+    assert.match(r.stderr, /stored events/);
+    // A session log from elsewhere, with the server naming the assets.
+    const log = path.join(dir, 'fw.log');
+    fs.writeFileSync(log, fortigate('08:15:10', '10.20.1.41', 50000, '203.0.113.101', 40001).replace(/^.* - - - /, '') + '\n');
+    const fromLog = run(['--listed', listFile, '--data', srv.dataDir, log]);
+    assert.equal(fromLog.status, 0, fromLog.stderr);
+    const viaLog = fromLog.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((x) => x.listed_ip === '203.0.113.101');
+    assert.deepEqual(viaLog.evidence, [`${log}:1`]);
+    assert.equal(viaLog.asset.hostname, 'mail-01');
+    const missing = run(['--listed', listFile, '--data', path.join(dir, 'nowhere')]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /nowhere: not a Vigil data directory/);
+    const nothing = run(['--listed', listFile]);
+    assert.equal(nothing.status, 2);
+    assert.match(nothing.stderr, /LOG\.\.\.\) or a server's data directory/);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
