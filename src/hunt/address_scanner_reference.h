@@ -22,10 +22,11 @@ struct Span {
 // `wide`: whether ScanAddresses may use its AVX-512 chunk scan (when the CPU has it).
 inline std::vector<Span> ScanSpans(std::string_view text, bool v4, bool v6, bool wide = true) {
   std::vector<Span> spans;
-  ScanAddresses(text, v4, v6, wide && scanner_detail::WideScanAvailable(), [&](const AddressHit& hit) {
-    spans.push_back({hit.begin, hit.end, hit.v6});
-    return true;
-  });
+  ScanAddresses(text, v4, v6, wide && scanner_detail::WideScanAvailable(),
+                [&](const AddressHit& hit) {
+                  spans.push_back({hit.begin, hit.end, hit.v6});
+                  return true;
+                });
   return spans;
 }
 

@@ -89,11 +89,33 @@ TEST(AddressScanner, AgreesWithTheReferenceAcrossChunks) {
   }
   std::mt19937 rng(21);
   const std::string alphabet = "0123456789012345678901.....::::abcdefxyzABCF/ -_[]=\n\t\x80\xff";
-  const std::vector<std::string> seeds = {
-      "10.0.0.1",        "255.255.255.255", "2001:db8::1",     "::",
-      "::ffff:10.1.2.3", "1:2:3:4:5:6:7:8", "fe80::",          "MAC=00:16:3e:5c:1a:2b:00:16:3e:aa:bb",
-      "12:00:01",        "[123456.789012]", std::string(70, 'a'), std::string(130, '7') + ".1",
-      "1.2.3.4.5",       "abcd:",           "1.2.3.4::1"};
+  const std::vector<std::string> seeds = {"10.0.0.1",
+                                          "255.255.255.255",
+                                          "2001:db8::1",
+                                          "::",
+                                          "::ffff:10.1.2.3",
+                                          "1:2:3:4:5:6:7:8",
+                                          "fe80::",
+                                          "MAC=00:16:3e:5c:1a:2b:00:16:3e:aa:bb",
+                                          "12:00:01",
+                                          "[123456.789012]",
+                                          std::string(70, 'a'),
+                                          std::string(130, '7') + ".1",
+                                          "1.2.3.4.5",
+                                          "abcd:",
+                                          "1.2.3.4::1",
+                                          "01.2.3.4",
+                                          "1.02.3.4",
+                                          "1.2.3.04",
+                                          "1.2.3.256",
+                                          "999.1.1.1",
+                                          "0.0.0.0",
+                                          "100.200.250.255",
+                                          "1.2..3.4",
+                                          "1.2.3.",
+                                          "1.2.3.4444",
+                                          "300.1.1.1",
+                                          "12.34.56.78"};
   for (int round = 0; round < 400; ++round) {
     std::string text;
     const int pieces = 100 + static_cast<int>(rng() % 400);
@@ -117,7 +139,8 @@ TEST(AddressScanner, AgreesWithTheReferenceAcrossChunks) {
       "SYN URGP=0\nNov 21 08:15:01 fw01 kernel: [123456.789013] ACCEPT-OUT IN=eth1 OUT=eth0 "
       "MAC=00:16:3e:5c:1a:2b:00:16:3e:aa:bb:cc:86:dd SRC=2400:cb00:1:2::3 DST=fe80::1 LEN=60\n";
   for (size_t shift = 0; shift < 130; ++shift) {
-    const std::string text = std::string(shift, 'x') + lines + lines;
+    std::string text(shift, 'x');
+    text.append(lines).append(lines);
     for (const auto& [v4, v6] : {std::pair{true, true}, {true, false}, {false, true}}) {
       ASSERT_EQ(Scan(text, v4, v6), Reference(text, v4, v6)) << "shift " << shift;
     }

@@ -111,25 +111,28 @@ std::vector<MatchedLine> FindMatchedLines(std::string_view text, const intel::In
   };
   thread_local std::vector<Hit> hits;
   thread_local std::vector<std::array<uint8_t, 16>> v6;
-  hits.clear();
-  v6.clear();
-  ScanAddresses(text, set.has_v4(), set.has_v6(), [](const AddressHit& hit) {
+  // Plain references: a thread_local is reached through its init guard at every use.
+  std::vector<Hit>& hit_list = hits;
+  std::vector<std::array<uint8_t, 16>>& v6_list = v6;
+  hit_list.clear();
+  v6_list.clear();
+  ScanAddresses(text, set.has_v4(), set.has_v6(), [&hit_list, &v6_list](const AddressHit& hit) {
     Hit compact{hit.begin, hit.v4, static_cast<uint8_t>(hit.end - hit.begin), hit.v6};
     if (hit.v6) {
-      compact.value = static_cast<uint32_t>(v6.size());
-      v6.push_back(hit.bytes);
+      compact.value = static_cast<uint32_t>(v6_list.size());
+      v6_list.push_back(hit.bytes);
     }
-    hits.push_back(compact);
+    hit_list.push_back(compact);
     return true;
   });
   constexpr size_t kAhead = 16;
   std::vector<Found> found;
-  const size_t count = hits.size();
+  const size_t count = hit_list.size();
   for (size_t i = 0; i < count; ++i) {
-    if (i + kAhead < count && !hits[i + kAhead].v6) set.PrefetchV4(hits[i + kAhead].value);
-    const Hit& hit = hits[i];
+    if (i + kAhead < count && !hit_list[i + kAhead].v6) set.PrefetchV4(hit_list[i + kAhead].value);
+    const Hit& hit = hit_list[i];
     const intel::IndicatorRef indicator =
-        hit.v6 ? set.MatchV6(v6[hit.value].data()) : set.MatchV4(hit.value);
+        hit.v6 ? set.MatchV6(v6_list[hit.value].data()) : set.MatchV4(hit.value);
     if (indicator) found.push_back({hit.begin, hit.begin + hit.length, indicator});
   }
   if (set.has_names() || set.has_urls() || set.has_hashes()) {

@@ -129,7 +129,8 @@ Json Hunter::MatchJson(std::string_view value, intel::IndicatorRef indicator,
 }
 
 void Hunter::Emit(const std::string& path, const BlockResult& result) {
-  std::string buffer;
+  std::string& buffer = emit_buffer_;
+  buffer.clear();
   const std::string file_json = Json(path).dump(-1, ' ', false, Json::error_handler_t::replace);
   for (const auto& line : result.matched) {
     if (options_.output == OutputMode::kLines) {

@@ -74,7 +74,8 @@ class Hunter {
   HuntOptions options_;
   std::FILE* out_;
   HuntStats stats_;
-  uint64_t line_base_ = 0;  // lines before the current block in the current input
+  uint64_t line_base_ = 0;   // lines before the current block in the current input
+  std::string emit_buffer_;  // kept between blocks: a fresh one per block costs page faults
 };
 
 }  // namespace vigil::hunt
