@@ -78,16 +78,25 @@ Status NatAttributor::AddLog(const std::string& path, const std::string& name) {
   return Status::Ok();
 }
 
-void NatAttributor::AddLine(std::string_view line, int64_t fallback_time, std::string_view where) {
+void NatAttributor::AddLine(std::string_view line, int64_t fallback_time, std::string_view where,
+                            std::optional<logs::LogFormat>* format) {
   ++stats_.lines;
   stats_.bytes += line.size();
   if (FindMatchedLines(line, listed_).empty()) return;  // no listed address: not a candidate
   logs::FileContext context;
   context.tz_offset_seconds = options_.tz_offset_seconds;
-  const std::string_view sample[] = {line};
-  const logs::LogFormat format = options_.format ? *options_.format : logs::DetectLogFormat(sample);
-  if (format == logs::LogFormat::kGeneric) return;  // no session fields to read
-  auto record = logs::ParseLine(format, line, context);
+  std::optional<logs::LogFormat> forced = options_.format;
+  std::optional<logs::LogFormat> unused;
+  std::optional<logs::LogFormat>& known = format != nullptr ? *format : unused;
+  // The format its source used last, else the one the line itself shows.
+  Result<logs::LogRecord> record = InvalidArgument("no format");
+  if (forced || known) record = logs::ParseLine(forced ? *forced : *known, line, context);
+  if (!record.ok() && !forced) {
+    const std::string_view sample[] = {line};
+    known = logs::DetectLogFormat(sample);
+    if (*known == logs::LogFormat::kGeneric) return;  // no session fields to read
+    record = logs::ParseLine(*known, line, context);
+  }
   if (!record.ok()) {
     ++stats_.malformed;
     return;

@@ -60,7 +60,10 @@ class NatAttributor {
   // One line of a log whose format is detected from the line alone (unless forced), e.g. a
   // stored event's message. `where` is its evidence reference; `fallback_time` (Unix seconds)
   // stands for the time when the line carries none (kernel log text without its syslog stamp).
-  void AddLine(std::string_view line, int64_t fallback_time, std::string_view where);
+  // `format`, when given, is the format the line's source used last: tried first, and updated
+  // when the line shows another (a cache per source saves detecting every line).
+  void AddLine(std::string_view line, int64_t fallback_time, std::string_view where,
+               std::optional<logs::LogFormat>* format = nullptr);
 
   // Every listing's attributions: ordered as the listings, then by rank.
   std::vector<Attribution> Results() const;

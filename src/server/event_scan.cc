@@ -1,6 +1,7 @@
 #include "server/event_scan.h"
 
 #include <algorithm>
+#include <unordered_map>
 #include <utility>
 
 #include "logs/syslog.h"
@@ -40,6 +41,7 @@ Result<EventScanStats> AttributeFromEvents(events::EventStore& store,
   }
   EventScanStats stats;
   std::string scratch;
+  std::unordered_map<std::string, std::optional<logs::LogFormat>> format_of_host;
   for (const auto& [from, to] : merged) {
     events::EventQuery q;
     q.from_ms = from * 1000;
@@ -52,7 +54,7 @@ Result<EventScanStats> AttributeFromEvents(events::EventStore& store,
       }
       ++stats.events;
       attributor->AddLine(EventLogLine(e, &scratch), e.time_ms / 1000,
-                          "event:" + std::to_string(e.id));
+                          "event:" + std::to_string(e.id), &format_of_host[e.host]);
       return true;
     }));
     if (stats.truncated) break;
