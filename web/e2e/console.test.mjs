@@ -256,9 +256,12 @@ test('web console: botnet lists page (import a Vietnamese list, refusal, finding
   } catch (e) {
     assert.fail(`playwright-core not installed (run \`npm ci\` in web/): ${e.message}`);
   }
-  const { login, api } = await import('../../tests/lib/server.mjs');
+  const { login, api, freePort } = await import('../../tests/lib/server.mjs');
+  const { eventually, octet, rfc5424, sendTcp } = await import('../../tests/lib/monitoring.mjs');
 
-  const srv = await startServer({ webRoot: DIST });
+  // A syslog listener: a firewall of the unit reports a connection to a listed address.
+  const tcpPort = await freePort();
+  const srv = await startServer({ webRoot: DIST, extraArgs: ['--syslog-tcp', `127.0.0.1:${tcpPort}`] });
   let browser;
   let page;
   try {
@@ -269,6 +272,12 @@ test('web console: botnet lists page (import a Vietnamese list, refusal, finding
     const org = await api(srv.url, token, 'POST', '/orgs', { name: orgName, code: `BN${suffix}`, kind: 'commune', public_ranges: ['203.0.113.0/28'] });
     assert.equal(org.status, 201, `creating the organisation: ${org.text}`);
     const orgId = org.json.id;
+    const fwHost = `fw-botnet-${suffix.toLowerCase()}`;
+    const fw = await api(srv.url, token, 'POST', '/assets', { hostname: fwHost, org_id: orgId, role: 'network_device', ips: ['10.99.0.1'] });
+    assert.equal(fw.status, 201, `creating the firewall asset: ${fw.text}`);
+    await new Promise((r) => setTimeout(r, 1000)); // the host directory is refreshed right after the change
+    await sendTcp(tcpPort, octet(rfc5424(fwHost, 'fortigate', 'type="traffic" srcip=10.99.0.20 srcport=5555 dstip=198.51.100.23 dstport=8080 action="close"')));
+    await eventually(async () => (await api(srv.url, token, 'GET', `/events?host=${fwHost}`)).json?.items?.length === 1, 'the firewall event');
 
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     const shot = (pg, name, opts = {}) => pg.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), ...opts });
@@ -336,8 +345,16 @@ test('web console: botnet lists page (import a Vietnamese list, refusal, finding
 
     // The new organisation's range 203.0.113.0/28 holds the listed 203.0.113.5: one finding.
     assert.match(answerText, /1 địa chỉ của đơn vị có trong danh sách/);
+    // Recent connections: the firewall's event holds the listed 198.51.100.23, with a link to it.
+    const conn = page.locator('.intel-connections');
+    assert.match(await conn.locator('.intel-conn-answer').innerText(), /1 kết nối tới địa chỉ trong danh sách trong 7 ngày qua/);
+    const connRow = conn.locator('tbody tr', { hasText: '198.51.100.23' });
+    assert.match(await connRow.innerText(), new RegExp(`Emotet[\\s\\S]*${fwHost}`));
+    assert.match(await connRow.getByRole('link', { name: fwHost }).getAttribute('href'), new RegExp(`^#/assets/${fw.json.id}$`));
+    await shot(page, '12b-intel-connections', { fullPage: true });
+
     // The finding is in the list of open findings; mark it cleaned with a note.
-    assert.match(await page.locator('.intel-result tbody').innerText(), /203\.0\.113\.5/);
+    assert.match(await page.locator('.intel-result tbody').first().innerText(), /203\.0\.113\.5/);
     const row = page.locator('.findings-table tbody tr', { hasText: '203.0.113.5' }).first();
     await row.waitFor();
     await row.getByRole('button', { name: 'Đã xử lý' }).click();
@@ -348,6 +365,29 @@ test('web console: botnet lists page (import a Vietnamese list, refusal, finding
     await page.locator('.toast', { hasText: /Đã xử lý/ }).waitFor();
     // Cleaned findings leave the default view (open ones only).
     await page.locator('.findings-table tbody tr', { hasText: '203.0.113.5' }).waitFor({ state: 'detached' });
+
+    // The same check later, from the list's row; then its event link opens the event search on it.
+    const listRow = page.locator('.lists-table tbody tr', { hasText: listName });
+    await listRow.getByRole('button', { name: 'Kiểm tra kết nối' }).click();
+    const panel = page.getByRole('region', { name: `Kết nối gần đây của danh sách “${listName}”` });
+    await panel.locator('tbody tr', { hasText: '198.51.100.23' }).waitFor();
+    await panel.locator('tbody tr', { hasText: '198.51.100.23' }).getByRole('link', { name: /^Sự kiện #\d+$/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tra cứu sự kiện' }).waitFor();
+    await page.locator('.events-table tr.detail-row').waitFor();
+    assert.match(await page.locator('.events-table').innerText(), /198\.51\.100\.23/);
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'Danh sách botnet' }).waitFor();
+
+    // NAT attribution from the logs the server stored: no file, `source=events`.
+    await page.getByRole('radio', { name: 'Nhật ký đã thu thập trên máy chủ' }).check();
+    assert.equal(await page.locator('#intel-attr-file').count(), 0);
+    const attrReq = page.waitForRequest((r) => r.method() === 'POST' && /\/attribute\?/.test(r.url()));
+    await page.getByRole('button', { name: 'Truy máy nội bộ' }).click();
+    assert.match((await attrReq).url(), /source=events/);
+    const attr = page.locator('section', { has: page.locator('#intel-attr-h') });
+    await attr.locator('.intel-result').waitFor();
+    assert.match(await attr.locator('.stats').innerText(), /Sự kiện đã đọc/);
+    await shot(page, '13b-intel-attribution-events', { fullPage: true });
 
     // Phone width: no horizontal overflow.
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, reducedMotion: 'reduce', storageState: await context.storageState() });

@@ -193,13 +193,45 @@ export interface Finding {
   updated_at: string;
 }
 
+/** An address of a list seen in stored events: one per list entry, address and reporting host. */
+export interface IntelConnection {
+  /** The address as written in the event. */
+  ip: string;
+  /** The list entry that matched (an address or a network). */
+  indicator: string;
+  family: string | null;
+  /** The host that reported the events (often a firewall). */
+  host: string;
+  asset_id: number | null;
+  org_id: number | null;
+  events: number;
+  first_time: string;
+  last_time: string;
+  /** At most 5. */
+  event_ids: number[];
+}
+
+/** "Did any of our hosts talk to a listed address lately?" (null: not checked, or no monitoring). */
+export interface IntelConnections {
+  since: string;
+  events_examined: number;
+  truncated: boolean;
+  /** Items found in all (`items` holds at most 1,000, newest first). */
+  groups: number;
+  items: IntelConnection[];
+}
+
 export interface IntelImportResult {
   list: IntelList;
   issues: IntelIssue[];
   findings: Finding[];
+  /** Absent from servers without the check; null when skipped (`recent=0`) or monitoring is off. */
+  connections?: IntelConnections | null;
 }
 
 export type AttributionMethod = 'nat_port' | 'destination' | 'window';
+/** Where NAT attribution reads sessions: an uploaded log, or the events the server stored. */
+export type AttributionSource = 'upload' | 'events';
 
 /** Which internal host was behind a listed (NAT) address at the listed time. */
 export interface Attribution {
@@ -212,6 +244,9 @@ export interface Attribution {
   rank: number | null;
   sessions: number | null;
   nearest_seconds: number | null;
+  listed_dest_ip?: string | null;
+  internal_ports?: number[];
+  /** "log:LINE" (uploaded log) or "event:ID" (stored events). */
   evidence: string[];
   reason?: string;
   asset?: { id: number; hostname: string; org_id: number } | null;
@@ -219,6 +254,7 @@ export interface Attribution {
 
 export interface AttributionResult {
   attributions: Attribution[];
+  /** Upload: listings, files, bytes, lines, sessions, malformed; events: listings, events, sessions, malformed, truncated. */
   stats: Record<string, unknown>;
 }
 
@@ -498,6 +534,15 @@ export const alertsApi = {
   reopen: (id: number) => api.post<Alert>(`/alerts/${id}/reopen`),
   /** Server-Sent Events: `event: alert`, data = an Alert, on creation and on every change. */
   streamUrl: () => apiUrl('/alerts/stream'),
+};
+
+/** Botnet lists against the stored events: the recent-connections check and NAT attribution. */
+export const intelApi = {
+  /** `recent`: a duration (7d, 30d). */
+  connections: (listId: number, recent: string) => api.get<IntelConnections | null>(`/intel/lists/${listId}/connections`, { recent }),
+  /** NAT attribution from the firewall logs the server already stored (empty body). */
+  attributeFromEvents: (listId: number | string, window: string) =>
+    api.post<AttributionResult>(`/intel/lists/${listId}/attribute`, undefined, { source: 'events', window }),
 };
 
 /** Event search, newest first; the next page goes on from `next_before_id`. */

@@ -103,6 +103,8 @@ test('every API enum value has a label', () => {
     intelFormat: ['auto', 'botnet-csv', 'xlsx', 'plain', 'drop', 'drop-json', 'feodo', 'stix', 'misp-csv', 'misp-json'],
     attrMethod: ['nat_port', 'destination', 'window'],
     attrMethodHint: ['nat_port', 'destination', 'window'],
+    attrSource: ['upload', 'events'],
+    'intel.recent': ['7d', '30d', '0'],
     error: ['invalid_argument', 'unauthenticated', 'permission_denied', 'not_found', 'conflict', 'already_exists', 'payload_too_large', 'resource_exhausted', 'internal'],
   };
   const missing = [];

@@ -1,6 +1,6 @@
 import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { searchEvents, type StoredEvent } from '../api';
+import { api, searchEvents, type StoredEvent } from '../api';
 import { whereCondition } from '../alerts';
 import { useApp } from '../context';
 import { useStickyState } from '../hooks';
@@ -90,10 +90,41 @@ export function EventsPage() {
     }
   };
 
-  // Search at once on arrival; a link may bring a host (`#/events?host=dc01`).
+  // One event by its id (`#/events?id=12`, linked from the botnet lists page), shown opened.
+  const showEvent = async (id: number) => {
+    const my = ++seq.current;
+    setLoading(true);
+    setError(null);
+    try {
+      const ev = await api.get<StoredEvent>(`/events/${id}`);
+      if (my !== seq.current) return;
+      sent.current = null;
+      setItems([ev]);
+      setNext(null);
+      setOpen(new Set([ev.id]));
+    } catch (e) {
+      if (my === seq.current) setError(e);
+    } finally {
+      if (my === seq.current) setLoading(false);
+    }
+  };
+
+  // Search at once on arrival; a link may bring a host and a time range
+  // (`#/events?host=dc01&from=ISO&to=ISO`), or one event (`#/events?id=12`).
   useEffect(() => {
-    const host = currentRoute().query.get('host');
-    const f = host !== null ? { ...defaultForm(), host } : form;
+    const query = currentRoute().query;
+    const id = query.get('id');
+    if (id !== null && /^\d+$/.test(id)) {
+      void showEvent(Number(id));
+      return;
+    }
+    const host = query.get('host');
+    const from = query.get('from');
+    const to = query.get('to');
+    const f =
+      host !== null
+        ? { ...defaultForm(), host, ...(from ? { from: isoToVnInput(from) || defaultForm().from } : {}), ...(to ? { to: isoToVnInput(to) } : {}) }
+        : form;
     if (host !== null) setForm(f);
     void run(f);
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -5,10 +5,14 @@ import {
   apiUrl,
   ApiError,
   fetchAll,
+  intelApi,
   type Attribution,
   type AttributionResult,
+  type AttributionSource,
   type Finding,
   type FindingStatus,
+  type IntelConnection,
+  type IntelConnections,
   type IntelImportResult,
   type IntelIssue,
   type IntelList,
@@ -17,6 +21,7 @@ import {
 import { canWrite, isAdmin, useApp } from '../context';
 import { useResourceList } from '../hooks';
 import { href } from '../router';
+import { eventPath, eventSearchPath, parseEvidence, RECENT_WINDOWS, type RecentWindow } from '../intel';
 import type { TFunc } from '../i18n';
 import { Filters, OrgFilter, SelectFilter, TextFilter } from '../components/Filters';
 import { ResourceTable, type Column } from '../components/ResourceTable';
@@ -29,6 +34,9 @@ import { EnumSelect, ErrorBanner, Field, LevelBadge, OrgName, OrgSelect, PageHea
 const LIST_FORMATS: IntelListFormat[] = ['auto', 'botnet-csv', 'xlsx', 'plain', 'drop', 'drop-json', 'feodo', 'stix', 'misp-csv', 'misp-json'];
 const LOG_FORMATS = ['auto', 'fortigate', 'asa', 'paloalto'];
 const STATUSES: FindingStatus[] = ['open', 'cleaned', 'false_positive'];
+const ATTR_SOURCES: AttributionSource[] = ['upload', 'events'];
+/** The later check of a stored list needs a duration ("0" is the import's "do not check"). */
+const CHECK_WINDOWS = RECENT_WINDOWS.filter((w) => w !== '0');
 /** Rows shown at most from one import or attribution answer (a national list may have 470,000 entries). */
 const MAX_ROWS = 200;
 
@@ -160,7 +168,7 @@ function StatusBadge({ status }: { status: FindingStatus }) {
   return <span class={`badge ${cls}`}>{enumLabel(t, 'findingStatus', status)}</span>;
 }
 
-function AssetLink({ id, name }: { id: number | null | undefined; name?: string }) {
+export function AssetLink({ id, name }: { id: number | null | undefined; name?: string }) {
   const { t } = useApp();
   if (id === null || id === undefined) return <span class="muted">{t('intel.noAsset')}</span>;
   return (
@@ -224,13 +232,16 @@ interface Refusal {
   issues: IntelIssue[];
 }
 
-function ImportCard({ onImported }: { onImported: () => void }) {
+export function ImportCard({ onImported }: { onImported: () => void }) {
   const { t, orgs, user, fmtDateTime } = useApp();
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState('');
   const [format, setFormat] = useState<IntelListFormat>('auto');
   const [strict, setStrict] = useState(true);
   const [org, setOrg] = useState<number | null>(null);
+  const [recent, setRecent] = useState<RecentWindow>('7d');
+  // The window the shown answer was checked over.
+  const [checked, setChecked] = useState<RecentWindow>('7d');
   const [busy, setBusy] = useState(false);
   const [local, setLocal] = useState<Record<string, string>>({});
   const [result, setResult] = useState<IntelImportResult | null>(null);
@@ -264,8 +275,10 @@ function ImportCard({ onImported }: { onImported: () => void }) {
         format,
         strict: strict ? 'true' : 'false',
         org_id: org,
+        recent,
       });
-      setResult({ list: r.list, issues: r.issues ?? [], findings: r.findings ?? [] });
+      setChecked(recent);
+      setResult({ list: r.list, issues: r.issues ?? [], findings: r.findings ?? [], connections: r.connections });
       onImported();
     } catch (err) {
       if (err instanceof ApiError && err.status === 400) {
@@ -308,6 +321,9 @@ function ImportCard({ onImported }: { onImported: () => void }) {
             <OrgSelect id="intel-org" value={org} onChange={setOrg} allowEmpty={user.org_id === null ? t('intel.import.orgDefault') : t('intel.import.orgMine')} />
           </Field>
         )}
+        <Field id="intel-recent" label={t('intel.recent.label')} hint={t('intel.recent.hint')}>
+          <EnumSelect id="intel-recent" value={recent} values={[...RECENT_WINDOWS]} labels="intel.recent" onChange={setRecent} />
+        </Field>
         <div class="field field-wide">
           <label class="check">
             <input type="checkbox" checked={strict} onChange={(e) => setStrict((e.target as HTMLInputElement).checked)} aria-describedby="intel-strict-hint" />
@@ -353,9 +369,160 @@ function ImportCard({ onImported }: { onImported: () => void }) {
               {t('intel.answer.none')}
             </div>
           )}
+          {result.connections !== undefined && (
+            <div class="intel-connections" role="region" aria-labelledby="intel-conn-h">
+              <h3 id="intel-conn-h">{t('intel.conn.title')}</h3>
+              <ConnectionsView connections={result.connections} recent={checked} />
+            </div>
+          )}
         </div>
       )}
     </section>
+  );
+}
+
+// ---------- recent connections (import answer, and the check of a stored list) ----------
+
+/** "7 ngày qua" for the known windows, else "the time since <since>". */
+function windowText(t: TFunc, fmtDateTime: (v: string) => string, recent: string, since: string): string {
+  const key = `intel.conn.period.${recent}`;
+  const s = t(key);
+  return s === key ? t('intel.conn.since', { since: fmtDateTime(since) }) : s;
+}
+
+/**
+ * The recent-connections answer: which listed addresses appear in the stored events, on which
+ * reporting host, with links to those events. `null`: not checked (`recent` "0") or no monitoring.
+ */
+export function ConnectionsView({ connections, recent }: { connections: IntelConnections | null; recent: string }) {
+  const { t, fmtDateTime } = useApp();
+  if (!connections) {
+    return <p class="hint intel-conn-none">{recent === '0' ? t('intel.conn.skipped') : t('intel.conn.noMonitoring')}</p>;
+  }
+  const items = connections.items ?? [];
+  const win = windowText(t, fmtDateTime, recent, connections.since);
+  const examined = connections.events_examined;
+  const total = Math.max(connections.groups ?? 0, items.length);
+  const events = items.reduce((n, c) => n + (c.events || 0), 0);
+  return (
+    <div class="intel-conn">
+      {items.length === 0 ? (
+        <div class="alert alert-ok intel-conn-answer" role="status">
+          {t('intel.conn.none', { window: win, examined })}
+        </div>
+      ) : (
+        <div class="alert alert-error intel-conn-answer" role="status">
+          <strong>{t('intel.conn.found', { n: total, window: win, events, examined })}</strong>
+        </div>
+      )}
+      {connections.truncated && (
+        <div class="alert alert-warn intel-conn-truncated" role="status">
+          {t('intel.conn.truncated', { examined })}
+        </div>
+      )}
+      {items.length > 0 && (
+        <>
+          <p class="hint">{t('intel.conn.hint')}</p>
+          <SimpleTable items={items.slice(0, MAX_ROWS)} columns={connectionColumns(t, fmtDateTime)} class="conn-table" />
+          <MoreRows total={total} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function connectionColumns(t: TFunc, fmtDateTime: (v: string | null | undefined) => string): Column<IntelConnection>[] {
+  return [
+    {
+      label: t('intel.conn.ip'),
+      class: 'mono',
+      cell: (c) => (
+        <div>
+          {c.ip}
+          {c.indicator && c.indicator !== c.ip && <div class="muted small">{t('intel.conn.matched', { indicator: c.indicator })}</div>}
+        </div>
+      ),
+    },
+    { label: t('intel.f.family'), cell: (c) => c.family || <span class="muted">—</span> },
+    {
+      label: t('intel.conn.host'),
+      cell: (c) => (
+        <div>
+          {c.asset_id !== null && c.asset_id !== undefined ? <AssetLink id={c.asset_id} name={c.host} /> : <span class="mono">{c.host || '—'}</span>}
+          {c.org_id !== null && c.org_id !== undefined && (
+            <div class="small muted">
+              <OrgName id={c.org_id} />
+            </div>
+          )}
+        </div>
+      ),
+    },
+    { label: t('intel.conn.events'), class: 'num', cell: (c) => c.events },
+    { label: t('intel.conn.first'), class: 'nowrap', cell: (c) => fmtDateTime(c.first_time) },
+    { label: t('intel.conn.last'), class: 'nowrap', cell: (c) => fmtDateTime(c.last_time) },
+    {
+      label: t('intel.conn.links'),
+      class: 'conn-links',
+      cell: (c) => (
+        <span class="ip-list">
+          {(c.event_ids ?? []).map((id) => (
+            <a class="mono" href={href(eventPath(id))} title={t('intel.eventN', { id })} aria-label={t('intel.eventN', { id })}>
+              #{id}
+            </a>
+          ))}
+          {c.host && (
+            <a href={href(eventSearchPath(c.host, c.first_time, c.last_time))}>{t('intel.conn.search')}</a>
+          )}
+        </span>
+      ),
+    },
+  ];
+}
+
+/** The check of a stored list (`GET /intel/lists/{id}/connections`), with its window. */
+export function ListConnections({ list }: { list: IntelList }) {
+  const { t } = useApp();
+  const [recent, setRecent] = useState<RecentWindow>('7d');
+  const [data, setData] = useState<{ recent: string; connections: IntelConnections | null } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const seq = useRef(0);
+
+  useEffect(() => {
+    const my = ++seq.current;
+    setBusy(true);
+    setError(null);
+    intelApi.connections(list.id, recent).then(
+      (c) => {
+        if (my !== seq.current) return;
+        setData({ recent, connections: c ?? null });
+        setBusy(false);
+      },
+      (err) => {
+        if (my !== seq.current) return;
+        setError(err);
+        setBusy(false);
+      },
+    );
+  }, [list.id, recent]);
+
+  const id = `intel-conn-window-${list.id}`;
+  return (
+    <div class="list-connections" role="region" aria-label={t('intel.conn.panel', { name: list.name })}>
+      <div class="form-grid">
+        <Field id={id} label={t('intel.conn.window')}>
+          <EnumSelect id={id} value={recent} values={CHECK_WINDOWS} labels="intel.recent" onChange={setRecent} />
+        </Field>
+      </div>
+      {busy && (
+        <div class="state state-loading" role="status">
+          <span class="spinner" aria-hidden="true" />
+          {t('intel.conn.checking')}
+        </div>
+      )}
+      <ErrorBanner error={error} />
+      {data && !busy && !error && <ConnectionsView connections={data.connections} recent={data.recent} />}
+    </div>
   );
 }
 
@@ -555,6 +722,8 @@ const LIST_FILTERS = { offset: 0, limit: 25 };
 function ListsSection({ version, onChanged }: { version: number; onChanged: () => void }) {
   const { t, user, fmtDateTime, notify } = useApp();
   const list = useResourceList<IntelList, typeof LIST_FILTERS>('/intel/lists', 'intel.lists', LIST_FILTERS, () => ({}), []);
+  // The list whose recent connections are shown below its row.
+  const [checking, setChecking] = useState<number | null>(null);
   const first = useRef(true);
   useEffect(() => {
     if (first.current) {
@@ -586,34 +755,59 @@ function ListsSection({ version, onChanged }: { version: number; onChanged: () =
     { label: t('intel.lists.importedBy'), cell: (l) => l.imported_by_name || <span class="muted">—</span> },
     { label: t('intel.lists.createdAt'), class: 'nowrap', cell: (l) => fmtDateTime(l.created_at) },
   ];
-  if (isAdmin(user)) {
-    columns.push({
-      label: t('intel.f.actions'),
-      srOnly: true,
-      class: 'row-actions',
-      cell: (l) => (
-        <button type="button" class="btn btn-small btn-danger" onClick={() => void remove(l)}>
-          {t('form.delete')}
+  columns.push({
+    label: t('intel.f.actions'),
+    srOnly: true,
+    class: 'row-actions',
+    cell: (l) => (
+      <div class="btn-row">
+        <button
+          type="button"
+          class="btn btn-small"
+          aria-expanded={checking === l.id}
+          aria-controls={`intel-list-conn-${l.id}`}
+          onClick={() => setChecking(checking === l.id ? null : l.id)}
+        >
+          {checking === l.id ? t('intel.conn.hideCheck') : t('intel.conn.check')}
         </button>
-      ),
-    });
-  }
+        {isAdmin(user) && (
+          <button type="button" class="btn btn-small btn-danger" onClick={() => void remove(l)}>
+            {t('form.delete')}
+          </button>
+        )}
+      </div>
+    ),
+  });
 
   return (
     <section class="intel-section" aria-labelledby="intel-lists-h">
       <div class="section-head">
         <h2 id="intel-lists-h">{t('intel.lists.title')}</h2>
       </div>
-      <ResourceTable list={list} class="lists-table" empty={t('intel.lists.empty')} columns={columns} />
+      <ResourceTable
+        list={list}
+        class="lists-table"
+        empty={t('intel.lists.empty')}
+        rowClass={(l) => (checking === l.id ? 'expanded' : '')}
+        detail={(l) =>
+          checking === l.id && (
+            <div id={`intel-list-conn-${l.id}`}>
+              <ListConnections list={l} />
+            </div>
+          )
+        }
+        columns={columns}
+      />
     </section>
   );
 }
 
 // ---------- (4) NAT attribution ----------
 
-function AttributionCard({ lists }: { lists: IntelList[] | null }) {
+export function AttributionCard({ lists }: { lists: IntelList[] | null }) {
   const { t } = useApp();
   const [listId, setListId] = useState<string>('');
+  const [source, setSource] = useState<AttributionSource>('upload');
   const [file, setFile] = useState<File | null>(null);
   const [win, setWin] = useState('10m');
   const [format, setFormat] = useState('auto');
@@ -633,7 +827,7 @@ function AttributionCard({ lists }: { lists: IntelList[] | null }) {
     e.preventDefault();
     const bad: Record<string, string> = {};
     if (!listId) bad.list = t('form.required');
-    if (!file) bad.file = t('intel.attr.pickLog');
+    if (source === 'upload' && !file) bad.file = t('intel.attr.pickLog');
     if (!/^\d+[smh]?$/.test(win.trim())) bad.window = t('intel.attr.windowBad');
     setLocal(bad);
     if (Object.keys(bad).length) return;
@@ -641,7 +835,10 @@ function AttributionCard({ lists }: { lists: IntelList[] | null }) {
     setError(null);
     setResult(null);
     try {
-      const r = await api.postFile<AttributionResult>(`/intel/lists/${listId}/attribute`, file!, { window: win.trim(), format });
+      const r =
+        source === 'events'
+          ? await intelApi.attributeFromEvents(listId, win.trim())
+          : await api.postFile<AttributionResult>(`/intel/lists/${listId}/attribute`, file!, { window: win.trim(), format });
       setResult({ attributions: r.attributions ?? [], stats: r.stats ?? {} });
     } catch (err) {
       setError(err);
@@ -670,30 +867,55 @@ function AttributionCard({ lists }: { lists: IntelList[] | null }) {
               ))}
             </select>
           </Field>
-          <div class={`field${local.file ? ' has-error' : ''}`}>
-            <FilePick
-              id="intel-attr-file"
-              label={t('intel.attr.log')}
-              accept=".log,.txt,.csv,.json,.gz,.zst"
-              file={file}
-              onChange={(f) => {
-                setFile(f);
-                setResult(null);
-                setError(null);
-              }}
-            />
-            {local.file && (
-              <div class="field-error" role="alert">
-                {local.file}
-              </div>
-            )}
-          </div>
+          <fieldset class="radios field field-wide attr-source">
+            <legend>{t('intel.attr.source')}</legend>
+            {ATTR_SOURCES.map((s) => (
+              <label class="check">
+                <input
+                  type="radio"
+                  name="intel-attr-source"
+                  value={s}
+                  checked={source === s}
+                  onChange={() => {
+                    setSource(s);
+                    setResult(null);
+                    setError(null);
+                    setLocal({});
+                  }}
+                />
+                {enumLabel(t, 'attrSource', s)}
+              </label>
+            ))}
+            <div class="hint">{source === 'events' ? t('intel.attr.eventsHint') : t('intel.attr.uploadHint')}</div>
+          </fieldset>
+          {source === 'upload' && (
+            <div class={`field${local.file ? ' has-error' : ''}`}>
+              <FilePick
+                id="intel-attr-file"
+                label={t('intel.attr.log')}
+                accept=".log,.txt,.csv,.json,.gz,.zst"
+                file={file}
+                onChange={(f) => {
+                  setFile(f);
+                  setResult(null);
+                  setError(null);
+                }}
+              />
+              {local.file && (
+                <div class="field-error" role="alert">
+                  {local.file}
+                </div>
+              )}
+            </div>
+          )}
           <Field id="intel-attr-window" label={t('intel.attr.window')} hint={t('intel.attr.windowHint')} error={local.window}>
             <input id="intel-attr-window" class="mono narrow-input" value={win} onInput={(e) => setWin((e.target as HTMLInputElement).value)} />
           </Field>
-          <Field id="intel-attr-format" label={t('intel.attr.format')}>
-            <EnumSelect id="intel-attr-format" value={format} values={LOG_FORMATS} labels="logFormat" onChange={setFormat} />
-          </Field>
+          {source === 'upload' && (
+            <Field id="intel-attr-format" label={t('intel.attr.format')}>
+              <EnumSelect id="intel-attr-format" value={format} values={LOG_FORMATS} labels="logFormat" onChange={setFormat} />
+            </Field>
+          )}
           <div class="field field-wide intel-submit">
             <button type="submit" class="btn btn-primary" disabled={busy}>
               {busy ? t('intel.attr.running') : t('intel.attr.submit')}
@@ -713,6 +935,11 @@ function AttributionCard({ lists }: { lists: IntelList[] | null }) {
           <div class={`alert ${found ? 'alert-ok' : 'alert-warn'}`} role="status">
             {t('intel.attr.done', { found, total: result.attributions.length })}
           </div>
+          {result.stats.truncated === true && (
+            <div class="alert alert-warn intel-attr-truncated" role="status">
+              {t('intel.attr.truncated', { n: typeof result.stats.events === 'number' ? result.stats.events : '—' })}
+            </div>
+          )}
           <Stats stats={result.stats} />
           {result.attributions.length > 0 && (
             <div>
@@ -759,9 +986,13 @@ function AttributionCard({ lists }: { lists: IntelList[] | null }) {
           a.evidence && a.evidence.length ? (
             <span class="ip-list">
               {a.evidence.slice(0, 5).map((ev) => (
-                <span>{ev}</span>
+                <EvidenceItem ev={ev} />
               ))}
-              {a.evidence.length > 5 && <span class="muted">{t('intel.attr.moreEvidence', { n: a.evidence.length - 5 })}</span>}
+              {a.evidence.length > 5 && (
+                <span class="muted">
+                  {t(parseEvidence(a.evidence[0]).kind === 'event' ? 'intel.attr.moreEvents' : 'intel.attr.moreEvidence', { n: a.evidence.length - 5 })}
+                </span>
+              )}
             </span>
           ) : (
             <span class="muted">—</span>
@@ -810,14 +1041,31 @@ function MethodText({ a }: { a: Attribution }) {
   );
 }
 
-function Stats({ stats }: { stats: Record<string, unknown> }) {
+/** "event:12" → a link to that stored event; "log:12" (a line of the uploaded log) as is. */
+function EvidenceItem({ ev }: { ev: string }) {
   const { t } = useApp();
-  const entries = Object.entries(stats).filter(([, v]) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean');
+  const e = parseEvidence(ev);
+  if (e.kind === 'event') {
+    return (
+      <a href={href(eventPath(e.id))} title={t('intel.eventN', { id: e.id })}>
+        {ev}
+      </a>
+    );
+  }
+  return <span>{ev}</span>;
+}
+
+function Stats({ stats }: { stats: Record<string, unknown> }) {
+  const { t, lang } = useApp();
+  // `truncated` is said in a sentence above (when true), not as a number.
+  const entries = Object.entries(stats).filter(([k, v]) => k !== 'truncated' && (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean'));
   if (!entries.length) return null;
+  const show = (v: unknown) =>
+    typeof v === 'number' ? v.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US') : typeof v === 'boolean' ? t(v ? 'common.yes' : 'common.no') : String(v);
   const items: ComponentChildren[] = entries.map(([k, v]) => (
-    <div class="stat">
+    <div class="stat" data-stat={k}>
       <dt>{enumLabel(t, 'attrStat', k)}</dt>
-      <dd>{String(v)}</dd>
+      <dd>{show(v)}</dd>
     </div>
   ));
   return <dl class="stats">{items}</dl>;
