@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # vigil sigma scan over the whole public SigmaHQ rule set (docs/PERFORMANCE.md, "Sigma").
 #
-#   bench/sigma_bench.sh [DATA_DIR] [EVENTS]
+#   [BUILD=build] bench/sigma_bench.sh [DATA_DIR] [EVENTS]
 #
 # Generates (once) DATA_DIR/benign.ndjson with EVENTS Windows events (default 400,000) from
 # vigil_bench_sigma_data, then measures on one core: loading the rules alone, and loading plus
@@ -12,10 +12,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${1:-/tmp/vigil-sigma-bench}
 EVENTS=${2:-400000}
-VIGIL=build/src/cli/vigil
-GEN=build/bench/vigil_bench_sigma_data
+BUILD=${BUILD:-build}  # another build directory: BUILD=build-x bench/sigma_bench.sh
+VIGIL=$BUILD/src/cli/vigil
+GEN=$BUILD/bench/vigil_bench_sigma_data
 SIGMA=../shared/data/sigma
-[ -x "$VIGIL" ] && [ -x "$GEN" ] || scripts/build.sh vigil vigil_bench_sigma_data >/dev/null
+if [ ! -x "$VIGIL" ] || [ ! -x "$GEN" ]; then
+  [ "$BUILD" = build ] || { echo "build $VIGIL and $GEN first" >&2; exit 1; }
+  scripts/build.sh vigil vigil_bench_sigma_data >/dev/null
+fi
 mkdir -p "$DATA"
 [ -s "$DATA/benign.ndjson" ] || "$GEN" "$DATA/benign.ndjson" "$EVENTS" --benign
 [ -s "$DATA/mixed.ndjson" ] || "$GEN" "$DATA/mixed.ndjson" "$EVENTS"

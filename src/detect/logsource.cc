@@ -260,6 +260,27 @@ void LogsourceMap::Classify(const Event& event, std::vector<const LogsourceEntry
   }
 }
 
+void LogsourceMap::ClassifyKey(const Event& event, std::string* key) const {
+  thread_local std::vector<const Event::Field*> values;
+  values.assign(when_fields_.size(), nullptr);
+  size_t found = 0;
+  for (const Event::Field& f : event.fields()) {
+    for (size_t i = 0; i < when_fields_.size(); ++i) {
+      if (values[i] == nullptr && f.name == when_fields_[i]) {
+        values[i] = &f;
+        ++found;
+      }
+    }
+    if (found == when_fields_.size()) break;
+  }
+  key->clear();
+  for (const Event::Field* f : values) {  // length-prefixed, so that no value is ambiguous
+    const uint32_t size = f == nullptr ? UINT32_MAX : static_cast<uint32_t>(f->value.size());
+    key->append(reinterpret_cast<const char*>(&size), sizeof size);
+    if (f != nullptr) key->append(f->value);
+  }
+}
+
 bool LogsourceMap::Covers(const Logsource& logsource) const {
   for (const LogsourceEntry& e : entries_) {
     if (LogsourceMatches(logsource, e.labels)) return true;

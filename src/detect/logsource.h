@@ -42,6 +42,9 @@ class LogsourceMap {
 
   // The entries `event` satisfies, in map order.
   void Classify(const Event& event, std::vector<const LogsourceEntry*>* out) const;
+  // All Classify depends on: the first value (or absence) of each field the map tests, encoded
+  // into `key`. Events with equal keys get the same entries.
+  void ClassifyKey(const Event& event, std::string* key) const;
   // True when some entry's labels include everything `logsource` gives.
   bool Covers(const Logsource& logsource) const;
   const std::vector<LogsourceEntry>& entries() const { return entries_; }

@@ -45,28 +45,32 @@ void EventView::Reset(const Event& event, const FieldTable& table) {
   std::span<const Event::Field> fields = event.fields();
   std::vector<int64_t>& ids = ids_;
   ids.clear();
-  // Events of one stream repeat their field names in the same order: remember the last
-  // event's names and ids and reuse an id while the name at that position is the same.
+  // Events of one stream repeat their field names in a few orders (one per kind of event):
+  // remember, per position, the last few names seen there and their ids.
   if (cached_table_ != table.serial() || cached_size_ != table.size()) {
-    cached_names_.clear();
-    cached_ids_.clear();
+    cached_.clear();
     cached_table_ = table.serial();
     cached_size_ = table.size();
   }
+  size_t bytes = 0;
   for (size_t i = 0; i < fields.size(); ++i) {
     const Event::Field& f = fields[i];
     all_.push_back({f.value, f.kind});
+    bytes += f.value.size();
+    if (i >= cached_.size()) cached_.resize(i + 1);
+    std::vector<std::pair<std::string, int64_t>>& seen = cached_[i];
+    auto known = std::find_if(seen.begin(), seen.end(),
+                              [&](const auto& entry) { return entry.first == f.name; });
     int64_t id;
-    if (i < cached_names_.size() && cached_names_[i] == f.name) {
-      id = cached_ids_[i];
+    if (known != seen.end()) {
+      id = known->second;
     } else {
       id = table.Find(f.name);
-      if (i >= cached_names_.size()) {
-        cached_names_.resize(i + 1);
-        cached_ids_.resize(i + 1);
+      if (seen.size() < kCachedNames) {
+        seen.emplace_back(f.name, id);
+      } else {
+        seen[next_evicted_++ % kCachedNames] = {std::string(f.name), id};
       }
-      cached_names_[i].assign(f.name);
-      cached_ids_[i] = id;
     }
     ids.push_back(id);
     if (id < 0) continue;
@@ -74,6 +78,8 @@ void EventView::Reset(const Event& event, const FieldTable& table) {
     if (span.second == 0) touched_.push_back(static_cast<uint32_t>(id));
     ++span.second;  // count for now
   }
+  lowered_.clear();
+  lowered_.reserve(2 * bytes);
   uint32_t offset = 0;
   for (uint32_t id : touched_) {
     uint32_t count = spans_[id].second;
@@ -96,10 +102,13 @@ std::span<const EventView::Value> EventView::values(uint32_t id) const {
 
 std::string_view EventView::Lower(const Value& v) const {
   if (!v.lowered) {
-    v.lower.assign(v.raw);
-    for (char& c : v.lower) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    const size_t offset = lowered_.size();
+    lowered_.append(v.raw);  // within the capacity Reset reserved: no reallocation
+    char* begin = lowered_.data() + offset;
+    for (char* c = begin; c != begin + v.raw.size(); ++c) {
+      if (*c >= 'A' && *c <= 'Z') *c = static_cast<char>(*c - 'A' + 'a');
     }
+    v.lower = std::string_view(begin, v.raw.size());
     v.lowered = true;
   }
   return v.lower;

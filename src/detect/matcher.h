@@ -56,7 +56,7 @@ class EventView {
     std::string_view raw;
     ValueKind kind;
     mutable bool lowered = false;
-    mutable std::string lower;
+    mutable std::string_view lower;  // into the view's lower-case buffer, once lowered
   };
   // The values of field `id` (empty when the event lacks it).
   std::span<const Value> values(uint32_t id) const;
@@ -72,11 +72,17 @@ class EventView {
   std::vector<Value> by_field_;                       // values grouped by field id
   std::vector<std::pair<uint32_t, uint32_t>> spans_;  // field id -> [begin, end) in by_field_
   std::vector<uint32_t> touched_;
+  // Lower-case copies of values, reserved in Reset for every value twice over (each Value is
+  // lowered at most once, and a value has two Values: all_ and by_field_), so that it never
+  // reallocates and the views into it stay valid until the next Reset.
+  mutable std::string lowered_;
   std::vector<int64_t> ids_;
   uint64_t cached_table_ = 0;  // FieldTable::serial() and size the cache below belongs to
   size_t cached_size_ = 0;
-  std::vector<std::string> cached_names_;  // the previous event's field names, by position
-  std::vector<int64_t> cached_ids_;
+  static constexpr size_t kCachedNames = 8;
+  // Per position in the event: up to kCachedNames field names seen there, with their ids.
+  std::vector<std::vector<std::pair<std::string, int64_t>>> cached_;
+  size_t next_evicted_ = 0;
 };
 
 struct CompileOptions {

@@ -3,13 +3,13 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <cstdio>
-#include <cstdlib>
 #include <sstream>
 
+#include "core/text.h"
 #include "detect/yaml.h"
 
 namespace vigil::detect {
@@ -163,12 +163,40 @@ RuleSet::Scratch::~Scratch() {
 }
 
 RuleSet::~RuleSet() {
-  for (FieldPrefilter& p : prefilters_) {
-    if (p.database != nullptr) hs_free_database(static_cast<hs_database_t*>(p.database));
+  for (const auto& scans : scans_) {
+    for (const LiteralScan& s : scans) {
+      if (s.database != nullptr) hs_free_database(static_cast<hs_database_t*>(s.database));
+    }
   }
-  if (keyword_prefilter_.database != nullptr) {
-    hs_free_database(static_cast<hs_database_t*>(keyword_prefilter_.database));
+}
+
+size_t RuleSet::FoldHash::operator()(std::string_view s) const {
+  // Eight bytes at a time, ASCII upper case folded to lower case in each (SWAR), then mixed.
+  auto fold = [](uint64_t x) {
+    const uint64_t b = x & 0x7f7f7f7f7f7f7f7full;
+    const uint64_t upper = ((b + 0x3f3f3f3f3f3f3f3full) ^ (b + 0x2525252525252525ull)) & ~x &
+                           0x8080808080808080ull;  // bytes 'A'..'Z'
+    return x | (upper >> 2);
+  };
+  uint64_t h = s.size() * 0x9e3779b97f4a7c15ull;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    h = (h ^ fold(x)) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
   }
+  if (i < s.size()) {
+    uint64_t x = 0;
+    std::memcpy(&x, s.data() + i, s.size() - i);
+    h = (h ^ fold(x)) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+  }
+  return static_cast<size_t>(h);
+}
+
+bool RuleSet::FoldEqual::operator()(std::string_view a, std::string_view b) const {
+  return EqualsAsciiFoldCase(a, b);
 }
 
 RuleSet::RuleSet(const LoadOptions& options)
@@ -358,7 +386,7 @@ void RuleSet::Dispatch(CompiledRule* rule) {
       if (a.exact && a.field != Anchor::kAnyField) {
         pending_exact_[a.field][std::move(a.literal)].push_back(hit);
       } else {
-        pending_anchors_[a.field][std::move(a.literal)].push_back(hit);
+        pending_anchors_[{bucket, a.field}][std::move(a.literal)].push_back(hit);
       }
     }
   }
@@ -382,57 +410,61 @@ bool Intersects(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) 
 
 }  // namespace
 
-// One Vectorscan literal database per field over the anchor literals on it. If a database
-// cannot be built its rules are evaluated on every event of their source (slower, same result).
+// One Vectorscan literal database per bucket and field over the anchor literals on it. If a
+// database cannot be built its rules are evaluated on every event of their source (slower,
+// same result).
 void RuleSet::BuildPrefilter() {
-  prefilters_.resize(fields_.size());
-  // Whole-value literals: a hash lookup of the lower-cased value, no scan.
+  const size_t buckets = unanchored_.size();
+  // Whole-value literals: a hash lookup of the value, no scan.
+  exact_.resize(fields_.size());
   for (auto& [field, literals] : pending_exact_) {
     for (auto& [literal, hits] : literals) {
       std::sort(hits.begin(), hits.end());
       hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
-      for (const ClauseHit& h : hits) {
-        AddBucket(&prefilters_[field].exact_buckets, unanchored_.size(), h.rule->bucket);
-      }
-      prefilters_[field].exact.emplace(literal, std::move(hits));
+      for (const ClauseHit& h : hits) AddBucket(&exact_[field].buckets, buckets, h.rule->bucket);
+      exact_[field].literals.emplace(literal, std::move(hits));
     }
   }
   pending_exact_.clear();
-  for (auto& [field, literals] : pending_anchors_) {
-    FieldPrefilter& prefilter =
-        field == Anchor::kAnyField ? keyword_prefilter_ : prefilters_[field];
+  scans_.resize(buckets);
+  for (auto& [key, literals] : pending_anchors_) {
+    const auto [bucket, field] = key;
+    LiteralScan scan;
+    scan.field = field;
+    scan.first_literal = literals_;
     std::vector<const char*> texts;
     std::vector<size_t> lengths;
     std::vector<unsigned> ids, flags;
     for (auto& [literal, hits] : literals) {
       std::sort(hits.begin(), hits.end());
       hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
-      for (const ClauseHit& h : hits) {
-        AddBucket(&prefilter.scan_buckets, unanchored_.size(), h.rule->bucket);
-      }
-      if (literal.find('\0') != std::string::npos) prefilter.joinable = false;
+      if (literal.find('\0') != std::string::npos) scan.joinable = false;
       texts.push_back(literal.data());
       lengths.push_back(literal.size());
-      ids.push_back(static_cast<unsigned>(prefilter.hits_of_literal.size()));
-      flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
-      prefilter.hits_of_literal.push_back(std::move(hits));
+      ids.push_back(static_cast<unsigned>(scan.hits_of_literal.size()));
+      // Keywords are scanned over every value at once: each reports once. A field's literals
+      // report every occurrence, which costs less than Vectorscan's bookkeeping of SINGLEMATCH
+      // (Match ignores a literal found again).
+      flags.push_back(HS_FLAG_CASELESS | (field == Anchor::kAnyField ? HS_FLAG_SINGLEMATCH : 0));
+      scan.hits_of_literal.push_back(std::move(hits));
     }
     hs_database_t* db = nullptr;
     hs_compile_error_t* error = nullptr;
     if (hs_compile_lit_multi(texts.data(), flags.data(), ids.data(), lengths.data(),
                              static_cast<unsigned>(texts.size()), HS_MODE_BLOCK, nullptr, &db,
                              &error) == HS_SUCCESS) {
-      prefilter.database = db;
+      scan.database = db;
+      literals_ += scan.hits_of_literal.size();
+      scans_[static_cast<size_t>(bucket)].push_back(std::move(scan));
       continue;
     }
     hs_free_compile_error(error);
-    for (const auto& hits : prefilter.hits_of_literal) {
+    for (const auto& hits : scan.hits_of_literal) {
       for (const ClauseHit& h : hits) {
         auto& list = unanchored_[static_cast<size_t>(h.rule->bucket)];
         if (std::find(list.begin(), list.end(), h.rule) == list.end()) list.push_back(h.rule);
       }
     }
-    prefilter.hits_of_literal.clear();
   }
   pending_anchors_.clear();
 }
@@ -456,12 +488,33 @@ bool RuleSet::Evaluate(const CompiledRule& rule, Scratch& scratch) const {
   return true;
 }
 
-struct XStats { uint64_t events=0, kwscans=0, fscans=0, bytes=0, kwbytes=0, hits=0, cands=0, evals=0, exact=0, fields=0, values=0, aliased=0;
-  ~XStats(){ if(getenv("XSTATS")) fprintf(stderr,"events %lu kwscans %lu fscans %lu bytes %lu kwbytes %lu hits %lu cands %lu detections %lu exactlookups %lu presentfields %lu values %lu aliased %lu\n",events,kwscans,fscans,bytes,kwbytes,hits,cands,evals,exact,fields,values,aliased);} };
-static XStats xs;
 void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>* out) const {
-  xs.events++;
-  map_->Classify(event, &scratch.entries);
+  // The log sources and buckets of the event depend only on the few fields the map tests
+  // (Channel, EventID, ...): worked out once per distinct key, then taken from the cache.
+  if (scratch.classified_for != fields_.serial()) {
+    scratch.classified.clear();
+    scratch.classified_for = fields_.serial();
+  }
+  map_->ClassifyKey(event, &scratch.key);
+  auto known = scratch.classified.find(scratch.key);
+  if (known == scratch.classified.end()) {
+    if (scratch.classified.size() >= kMaxClassified) scratch.classified.clear();
+    Scratch::Classified c;
+    map_->Classify(event, &c.entries);
+    if (c.entries.empty() && unlabeled_bucket_ >= 0) c.buckets.push_back(unlabeled_bucket_);
+    for (const LogsourceEntry* e : c.entries) {
+      for (int32_t id : entry_buckets_[static_cast<size_t>(e - map_->entries().data())]) {
+        if (std::find(c.buckets.begin(), c.buckets.end(), id) == c.buckets.end()) {
+          c.buckets.push_back(id);
+        }
+      }
+    }
+    c.mask.assign((unanchored_.size() + 63) / 64, 0);
+    for (int32_t b : c.buckets) AddBucket(&c.mask, unanchored_.size(), b);
+    known = scratch.classified.emplace(scratch.key, std::move(c)).first;
+  }
+  const Scratch::Classified& classified = known->second;
+  scratch.entries.assign(classified.entries.begin(), classified.entries.end());
   // Aliases: rules of a source see its fields under their Sigma names (e.g. 4688 Image).
   const Event* seen = &event;
   bool aliased = false;
@@ -481,33 +534,21 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
     }
   }
   if (aliased) seen = &scratch.aliased;
-  xs.aliased += aliased;
   scratch.view.Reset(*seen, fields_);
   if (scratch.stamp.size() < rules_.size()) scratch.stamp.resize(rules_.size(), 0);
   const uint32_t generation = ++scratch.generation;
 
   // The buckets (log sources) this event reaches.
-  scratch.buckets.clear();
-  if (scratch.entries.empty()) {
-    if (unlabeled_bucket_ >= 0) scratch.buckets.push_back(unlabeled_bucket_);
-  }
-  for (const LogsourceEntry* e : scratch.entries) {
-    for (int32_t id : entry_buckets_[static_cast<size_t>(e - map_->entries().data())]) {
-      if (std::find(scratch.buckets.begin(), scratch.buckets.end(), id) == scratch.buckets.end()) {
-        scratch.buckets.push_back(id);
-      }
-    }
-  }
-  if (scratch.buckets.empty()) return;
-  scratch.bucket_mask.assign((unanchored_.size() + 63) / 64, 0);
-  for (int32_t b : scratch.buckets) AddBucket(&scratch.bucket_mask, unanchored_.size(), b);
+  const std::vector<int32_t>& buckets = classified.buckets;
+  const std::vector<uint64_t>& bucket_mask = classified.mask;
+  if (buckets.empty()) return;
 
   // Candidates: the unanchored rules of those buckets, and anchored rules whose literal occurs.
   scratch.candidates.clear();
   auto take = [&](const CompiledRule* rule) {
     if (scratch.stamp[rule->index] == generation) return;
-    if (std::find(scratch.buckets.begin(), scratch.buckets.end(), rule->bucket) ==
-        scratch.buckets.end()) {
+    if ((bucket_mask[static_cast<size_t>(rule->bucket) / 64] &
+         (uint64_t{1} << (static_cast<size_t>(rule->bucket) % 64))) == 0) {
       return;
     }
     // An event of unknown source is only for rules that read one of its fields (or keyword
@@ -520,7 +561,7 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
     scratch.stamp[rule->index] = generation;
     scratch.candidates.push_back(rule);
   };
-  for (int32_t b : scratch.buckets) {
+  for (int32_t b : buckets) {
     for (const CompiledRule* rule : unanchored_[static_cast<size_t>(b)]) take(rule);
   }
   // An anchored rule becomes a candidate once a literal of each of its clauses occurred.
@@ -538,73 +579,87 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
   };
   auto** hs_scratch = reinterpret_cast<hs_scratch_t**>(&scratch.hs_scratch);
   if (scratch.sized_for != fields_.serial()) {  // grow once for every database of this set
-    auto grow = [&](const FieldPrefilter& p) {
-      if (p.database == nullptr) return;
-      if (hs_alloc_scratch(static_cast<hs_database_t*>(p.database), hs_scratch) != HS_SUCCESS) {
-        std::abort();  // out of memory
-      }
-    };
-    for (const FieldPrefilter& p : prefilters_) grow(p);
-    grow(keyword_prefilter_);
-    scratch.sized_for = fields_.serial();
-  }
-  auto scan = [&](const FieldPrefilter& prefilter, std::span<const EventView::Value> values) {
-    struct Context {
-      const FieldPrefilter* prefilter;
-      decltype(hit)* add;
-    } context{&prefilter, &hit};
-    auto one = [&](std::string_view text) {
-      if (&prefilter == &keyword_prefilter_) { xs.kwscans++; xs.kwbytes += text.size(); } else { xs.fscans++; xs.bytes += text.size(); }
-      hs_scan(
-          static_cast<hs_database_t*>(prefilter.database), text.data(),
-          static_cast<unsigned>(text.size()), 0, *hs_scratch,
-          [](unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
-            auto* c = static_cast<Context*>(ctx);
-            xs.hits++;
-            for (const ClauseHit& h : c->prefilter->hits_of_literal[id]) (*c->add)(h);
-            return 0;
-          },
-          &context);
-    };
-    if (values.size() == 1 || !prefilter.joinable) {
-      for (const EventView::Value& v : values) one(v.raw);
-      return;
-    }
-    // Several values: one scan over them joined by NUL, which no literal holds (each literal
-    // reports once, wherever it occurs: the same hits as one scan per value).
-    scratch.joined.clear();
-    for (const EventView::Value& v : values) {
-      scratch.joined.append(v.raw);
-      scratch.joined.push_back('\0');
-    }
-    one(scratch.joined);
-  };
-  for (uint32_t field : scratch.view.present_fields()) {
-    if (field >= prefilters_.size()) continue;
-    const FieldPrefilter& prefilter = prefilters_[field];
-    if (!prefilter.exact.empty() && Intersects(prefilter.exact_buckets, scratch.bucket_mask)) {
-      for (const EventView::Value& v : scratch.view.values(field)) {
-        xs.exact++;
-        auto found = prefilter.exact.find(scratch.view.Lower(v));
-        if (found != prefilter.exact.end()) {
-          for (const ClauseHit& h : found->second) hit(h);
+    for (const auto& scans : scans_) {
+      for (const LiteralScan& s : scans) {
+        if (hs_alloc_scratch(static_cast<hs_database_t*>(s.database), hs_scratch) != HS_SUCCESS) {
+          std::abort();  // out of memory
         }
       }
     }
-    if (prefilter.database != nullptr && Intersects(prefilter.scan_buckets, scratch.bucket_mask)) {
-      scan(prefilter, scratch.view.values(field));
+    scratch.sized_for = fields_.serial();
+  }
+  // A literal found again in the same event (databases report every occurrence) adds nothing.
+  if (scratch.literal_seen.size() < literals_) scratch.literal_seen.resize(literals_, 0);
+  struct Context {
+    const LiteralScan* scan;
+    decltype(hit)* add;
+    uint32_t* seen;
+    uint32_t generation;
+  };
+  auto scan_text = [&](const LiteralScan& s, std::string_view text) {
+    Context context{&s, &hit, scratch.literal_seen.data() + s.first_literal, generation};
+    hs_scan(
+        static_cast<hs_database_t*>(s.database), text.data(), static_cast<unsigned>(text.size()), 0,
+        *hs_scratch,
+        [](unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
+          auto* c = static_cast<Context*>(ctx);
+          if (c->seen[id] == c->generation) return 0;
+          c->seen[id] = c->generation;
+          for (const ClauseHit& h : c->scan->hits_of_literal[id]) (*c->add)(h);
+          return 0;
+        },
+        &context);
+  };
+  // Several values: one scan over them joined by NUL, which no literal holds (the same hits as
+  // one scan per value).
+  auto join = [](std::span<const EventView::Value> values, std::string* into) {
+    into->clear();
+    for (const EventView::Value& v : values) {
+      into->append(v.raw);
+      into->push_back('\0');
+    }
+  };
+  for (int32_t b : buckets) {
+    for (const LiteralScan& s : scans_[static_cast<size_t>(b)]) {
+      const bool keywords = s.field == Anchor::kAnyField;
+      std::span<const EventView::Value> values =
+          keywords ? scratch.view.all_values() : scratch.view.values(s.field);
+      if (values.empty()) continue;
+      if (values.size() == 1) {
+        scan_text(s, values[0].raw);
+      } else if (!s.joinable) {
+        for (const EventView::Value& v : values) scan_text(s, v.raw);
+      } else if (keywords) {  // every value: joined once per event
+        if (scratch.joined_all_for != generation) {
+          join(values, &scratch.joined_all);
+          scratch.joined_all_for = generation;
+        }
+        scan_text(s, scratch.joined_all);
+      } else {
+        join(values, &scratch.joined);
+        scan_text(s, scratch.joined);
+      }
     }
   }
-  if (keyword_prefilter_.database != nullptr &&
-      Intersects(keyword_prefilter_.scan_buckets, scratch.bucket_mask)) {
-    scan(keyword_prefilter_, scratch.view.all_values());
+  for (uint32_t field : scratch.view.present_fields()) {
+    if (field >= exact_.size() || exact_[field].literals.empty() ||
+        !Intersects(exact_[field].buckets, bucket_mask)) {
+      continue;
+    }
+    const auto& literals = exact_[field].literals;
+    for (const EventView::Value& v : scratch.view.values(field)) {
+      auto found = literals.find(v.raw);
+      if (found != literals.end()) {
+        for (const ClauseHit& h : found->second) hit(h);
+      }
+    }
   }
 
-  xs.fields += scratch.view.present_fields().size(); xs.values += scratch.view.all_values().size();
+  // Detections in rule order (load order), whatever order the prefilter found them in.
+  std::sort(scratch.candidates.begin(), scratch.candidates.end(),
+            [](const CompiledRule* a, const CompiledRule* b) { return a->index < b->index; });
   for (const CompiledRule* rule : scratch.candidates) {
-    xs.cands++;
     if (!Evaluate(*rule, scratch)) continue;
-    xs.evals++;
     Detection d;
     d.rule = rule;
     for (uint32_t id : rule->fields) {

@@ -107,16 +107,26 @@ class RuleSet {
     EventView view;
     Event aliased;
     std::vector<const LogsourceEntry*> entries;
-    std::vector<int32_t> buckets;        // the buckets this event may reach
-    std::vector<uint64_t> bucket_mask;  // the same as a bit set
-    std::string joined;                 // the values of one scan, NUL-separated
+    // The log-source entries and buckets of events by LogsourceMap::ClassifyKey.
+    struct Classified {
+      std::vector<const LogsourceEntry*> entries;
+      std::vector<int32_t> buckets;  // the buckets the event may reach
+      std::vector<uint64_t> mask;    // the same as a bit set
+    };
+    std::unordered_map<std::string, Classified> classified;
+    uint64_t classified_for = 0;  // the RuleSet (FieldTable serial) the cache belongs to
+    std::string key;
+    std::string joined;           // the values of one scan, NUL-separated
+    std::string joined_all;       // every value of the event, NUL-separated
+    uint32_t joined_all_for = 0;  // the generation `joined_all` belongs to
     std::vector<uint32_t> stamp;
     uint32_t generation = 0;
     std::vector<int8_t> memo;
     std::vector<const CompiledRule*> candidates;
     std::vector<std::pair<uint32_t, uint32_t>> clause_seen;  // per rule: generation, clause mask
-    void* hs_scratch = nullptr;  // Vectorscan scratch space, sized for `sized_for`
-    uint64_t sized_for = 0;      // the RuleSet (by its FieldTable serial) the scratch is sized for
+    std::vector<uint32_t> literal_seen;  // per scanned literal: the generation it was last found
+    void* hs_scratch = nullptr;          // Vectorscan scratch space, sized for `sized_for`
+    uint64_t sized_for = 0;  // the RuleSet (by its FieldTable serial) the scratch is sized for
   };
 
   // Appends the detections of `event` to `out`.
@@ -127,6 +137,7 @@ class RuleSet {
   const FieldTable& fields() const { return fields_; }
 
  private:
+  static constexpr size_t kMaxClassified = 4096;  // cached classifications per scratch
   bool Evaluate(const CompiledRule& rule, Scratch& scratch) const;
   void Dispatch(CompiledRule* rule);
   void BuildPrefilter();
@@ -137,23 +148,30 @@ class RuleSet {
     // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>
     auto operator<=>(const ClauseHit&) const = default;
   };
-  // Per rule field: a Vectorscan database of the anchor literals on that field, and the
-  // clauses each literal satisfies. One scan per value of the field; keyword literals are
-  // scanned over every value of the event. Whole-value literals (EventID: 4688, an exact Image)
-  // are found by one hash lookup per value instead.
-  struct TextHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  struct FieldPrefilter {
-    void* database = nullptr;  // hs_database_t*: literals the value contains
+  // Literals a value contains, per bucket (log source) and field: a Vectorscan database of the
+  // anchor literals of that bucket's rules on that field, and the clauses each literal
+  // satisfies. An event is scanned only with the databases of the buckets it reaches, each field
+  // once (its values joined by NUL); keyword literals (field kAnyField) once over all values.
+  struct LiteralScan {
+    uint32_t field = 0;        // kAnyField: keywords
+    void* database = nullptr;  // hs_database_t*
     std::vector<std::vector<ClauseHit>> hits_of_literal;
-    // Literals the whole value equals (ASCII case-insensitively), by lower-case text.
-    std::unordered_map<std::string, std::vector<ClauseHit>, TextHash, std::equal_to<>> exact;
-    // The buckets of the rules behind `database` and behind `exact` (bit sets): an event that
-    // reaches none of them skips the scan or the lookup, whose hits could select no rule.
-    std::vector<uint64_t> scan_buckets, exact_buckets;
-    bool joinable = true;  // no literal holds a NUL: several values can be scanned at once
+    bool joinable = true;      // no literal holds a NUL: several values can be scanned at once
+    size_t first_literal = 0;  // where its literals start in Scratch::literal_seen
+  };
+  // Whole-value literals (EventID: 4688, an exact Image) of one field, found by one hash lookup
+  // per value: by lower-case text, looked up ASCII case-insensitively without lowering.
+  struct FoldHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const;
+  };
+  struct FoldEqual {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const;
+  };
+  struct ExactLiterals {
+    std::unordered_map<std::string, std::vector<ClauseHit>, FoldHash, FoldEqual> literals;
+    std::vector<uint64_t> buckets;  // of the rules behind them, as a bit set
   };
   LoadOptions options_;
   const LogsourceMap* map_;
@@ -165,11 +183,14 @@ class RuleSet {
   std::vector<std::vector<const CompiledRule*>> unanchored_;  // per bucket
   int32_t unlabeled_bucket_ = -1;                    // rules for log sources the map cannot name
   std::vector<std::vector<int32_t>> entry_buckets_;  // per log-source map entry
-  std::vector<FieldPrefilter> prefilters_;           // by field id (database null: none)
-  FieldPrefilter keyword_prefilter_;                 // keyword literals, scanned over every value
+  std::vector<std::vector<LiteralScan>> scans_;      // by bucket
+  std::vector<ExactLiterals> exact_;                 // by field id
   size_t anchored_ = 0;
-  // Collected by Dispatch, compiled by BuildPrefilter: field -> literal -> rules.
-  std::unordered_map<uint32_t, std::map<std::string, std::vector<ClauseHit>>> pending_anchors_;
+  size_t literals_ = 0;  // in every LiteralScan
+  // Collected by Dispatch, compiled by BuildPrefilter: (bucket, field) -> literal -> rules, and
+  // field -> whole-value literal -> rules.
+  std::map<std::pair<int32_t, uint32_t>, std::map<std::string, std::vector<ClauseHit>>>
+      pending_anchors_;
   std::unordered_map<uint32_t, std::map<std::string, std::vector<ClauseHit>>> pending_exact_;
   bool finished_ = false;
 };
