@@ -4,10 +4,10 @@
   bench/intel_events_bench.py [--vigil build/src/cli/vigil] [--events 1000000] [--listed 1000]
 
 Starts `vigil serve` on a fresh data directory with a syslog TCP listener and no rules, sends
-EVENTS FortiGate traffic-log lines over syslog (RFC 5424; one day of sessions from 20,000 internal
+EVENTS FortiGate traffic-log lines over syslog (RFC 5424; one day of sessions from random internal
 hosts behind 16 public addresses, PAT) and waits until all are stored. Then measures, each twice:
   - import: POST /api/v1/intel/lists of a botnet CSV of LISTED entries (public address, time,
-    port; half of them with a session on that port) with recent=30d, i.e. the register match and
+    port): half are sessions of the log (found by their port), half are addresses no session used with recent=30d, i.e. the register match and
     the connection check over every stored event;
   - attribute (API): POST /intel/lists/{id}/attribute?source=events&window=10m;
   - attribute (CLI): vigil botnet attribute --listed CSV --data DIR (stored events);
@@ -52,9 +52,8 @@ def generate(n, listed, seed=7):
     for k in range(listed):
         if k % 2 == 0:
             t, pub, port, _ = sessions[r.randrange(0, n)]
-        else:
-            t, pub, port = DAY + r.randrange(0, 86400), r.choice(PUBLIC), 70000 + k  # no session
-            port = 1 + port % 1023
+        else:  # an address of ours that no session used: reported with the reason
+            t, pub, port = DAY + r.randrange(0, 86400), f"203.0.113.{100 + k % 100}", 1024 + k
         lt = time.gmtime(t + 7 * 3600)
         rows.append(f"{k + 1},{pub},{time.strftime('%d/%m/%Y %H:%M:%S', lt)},Mirai,{port}")
     return lines, "\r\n".join(rows) + "\r\n"
