@@ -5,29 +5,17 @@
 // installed) and rendered by Preact into the small DOM below, with `fetch` stubbed.
 // Run: node --test web/test/   (or `npm test` in web/)
 
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import ts from 'typescript';
+import { pathToFileURL } from 'node:url';
+import { WEB, loadSource, tempDir } from './source.mjs';
 
-const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-web-intel-'));
-after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 // ---------- pure helpers ----------
 
-async function load(name) {
-  const src = fs.readFileSync(path.join(WEB, 'src', `${name}.ts`), 'utf8');
-  const out = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2020 } });
-  const file = path.join(tmp, `${name}.mjs`);
-  fs.writeFileSync(file, out.outputText);
-  return import(pathToFileURL(file).href);
-}
 
-const intel = await load('intel');
+const intel = await loadSource('intel');
 
 test('parseEvidence reads stored-event and uploaded-log evidence', () => {
   assert.deepEqual(intel.parseEvidence('event:1234'), { kind: 'event', id: 1234 });
@@ -200,7 +188,7 @@ try {
 
 let M = null;
 if (esbuild) {
-  const out = path.join(tmp, 'intel-bundle.mjs');
+  const out = path.join(tempDir(), 'intel-bundle.mjs');
   await esbuild.build({
     stdin: {
       contents: [

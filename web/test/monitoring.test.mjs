@@ -6,27 +6,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import ts from 'typescript';
+import { loadSource } from './source.mjs';
 
-const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-web-test-'));
-process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** Imports a dependency-free module of src/ (type-only imports are erased). */
-async function load(name) {
-  const src = fs.readFileSync(path.join(WEB, 'src', `${name}.ts`), 'utf8');
-  const out = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2020 } });
-  const file = path.join(tmp, `${name}.mjs`);
-  fs.writeFileSync(file, out.outputText);
-  return import(pathToFileURL(file).href);
-}
 
-const time = await load('time');
-const alerts = await load('alerts');
+const time = await loadSource('time');
+const alerts = await loadSource('alerts');
 
 test('formatVnTime shows UTC instants in Vietnam time (UTC+07:00)', () => {
   assert.equal(time.formatVnTime('2026-11-21T10:00:00Z'), '21/11/2026 17:00:00');
