@@ -1,6 +1,7 @@
 #include "intel/indicator_set.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <set>
 #include <utility>
@@ -239,12 +240,31 @@ void IndicatorSet::BuildV4(const std::vector<Span>& spans) {
       v4_blocks_[block >> 6] |= uint64_t{1} << (block & 63);
     }
   }
-  v4_table_.resize(65537);
+  // Ranks, then the directory word of each marked /24 (blocks ascend, so one pass over the
+  // segments finds each block's first segment). Entry ids and segment indexes stay below
+  // kWholeBlock: 2^31 entries would not fit in memory anyway.
+  v4_ranks_.resize(v4_blocks_.size());
+  uint32_t marked = 0;
+  for (size_t word = 0; word < v4_blocks_.size(); ++word) {
+    v4_ranks_[word] = marked;
+    marked += static_cast<uint32_t>(__builtin_popcountll(v4_blocks_[word]));
+  }
+  v4_directory_.reserve(marked);
   size_t segment = 0;
-  for (uint32_t top = 0; top <= 65536; ++top) {
-    const uint64_t base = uint64_t{top} << 16;
-    while (segment + 1 < v4_segments_.size() && v4_segments_[segment + 1].start <= base) ++segment;
-    v4_table_[top] = static_cast<uint32_t>(segment);
+  for (size_t word = 0; word < v4_blocks_.size(); ++word) {
+    for (uint64_t bits = v4_blocks_[word]; bits != 0; bits &= bits - 1) {
+      const auto first =
+          static_cast<uint32_t>((word << 6 | static_cast<size_t>(__builtin_ctzll(bits))) << 8);
+      while (segment + 1 < v4_segments_.size() && v4_segments_[segment + 1].start <= first) {
+        ++segment;
+      }
+      const uint64_t next = segment + 1 < v4_segments_.size()
+                                ? uint64_t{v4_segments_[segment + 1].start}
+                                : uint64_t{1} << 32;
+      // A marked block inside a single segment is owned by that segment's entry.
+      v4_directory_.push_back(next > (first | 255u) ? kWholeBlock | v4_segments_[segment].owner
+                                                    : static_cast<uint32_t>(segment));
+    }
   }
 }
 
@@ -261,29 +281,125 @@ void IndicatorSet::BuildV6(const std::vector<Span>& spans) {
         {static_cast<uint64_t>(segment.start >> 64), static_cast<uint64_t>(segment.start)});
     v6_owners_.push_back(segment.owner);
   }
+  for (size_t i = 0; i < v6_starts_.size(); i += kV6SampleStep)
+    v6_samples_.push_back(v6_starts_[i]);
 }
 
 uint32_t IndicatorSet::FindV4(uint32_t address) const {
-  const uint32_t top = address >> 16;
-  const V4Segment* begin = v4_segments_.data() + v4_table_[top];
-  const V4Segment* end = v4_segments_.data() + v4_table_[top + 1] + 1;
-  const V4Segment* it = begin + 1;
-  if (end - begin <= 8) {
-    while (it < end && it->start <= address) ++it;
-  } else {
-    it = std::upper_bound(begin, end, address,
+  const uint32_t word = address >> 14;
+  const uint64_t below = v4_blocks_[word] & ((uint64_t{1} << ((address >> 8) & 63)) - 1);
+  return ResolveV4(
+      v4_directory_[v4_ranks_[word] + static_cast<uint32_t>(__builtin_popcountll(below))], address);
+}
+
+uint32_t IndicatorSet::ResolveV4(uint32_t directory, uint32_t address) const {
+  if ((directory & kWholeBlock) != 0) return directory & ~kWholeBlock;
+  // The segments starting inside the /24 follow the one holding its first address: at most 256,
+  // usually one to three (a listed address and the gap after it).
+  const V4Segment* it = v4_segments_.data() + directory + 1;
+  const V4Segment* end =
+      v4_segments_.data() + std::min(v4_segments_.size(), size_t{directory} + 258);
+  const V4Segment* limit = std::min(end, it + 8);
+  while (it < limit && it->start <= address) ++it;
+  if (it == limit && it < end) {
+    it = std::upper_bound(it, end, address,
                           [](uint32_t a, const V4Segment& segment) { return a < segment.start; });
   }
   return (it - 1)->owner;
 }
 
+void IndicatorSet::MatchV4Batch(const uint32_t* addresses, size_t count, uint32_t* ids) const {
+  if (v4_blocks_.empty()) {
+    std::fill_n(ids, count, kNone);
+    return;
+  }
+  // Groups of kGroup addresses, in four passes: (1) the bitmap bit of every address, loaded
+  // kAhead addresses after its prefetch, keeping the positions that pass without a branch and
+  // prefetching their rank word; (2) their ranks, prefetching their directory words; (3) the
+  // directory words, prefetching the segments of blocks shared by several entries; (4) answers.
+  constexpr size_t kGroup = 512, kAhead = 32;
+  std::array<uint32_t, kGroup> passed;  // positions in the group
+  std::array<uint32_t, kGroup> slot;    // their rank, then their directory word
+  const uint64_t* blocks = v4_blocks_.data();
+  for (size_t base = 0; base < count; base += kGroup) {
+    const size_t n = std::min(kGroup, count - base);
+    const uint32_t* group = addresses + base;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (base + i + kAhead < count) __builtin_prefetch(&blocks[group[i + kAhead] >> 14]);
+      const uint32_t word = group[i] >> 14;
+      const auto bit = static_cast<uint32_t>((blocks[word] >> ((group[i] >> 8) & 63)) & 1);
+      __builtin_prefetch(&v4_ranks_[word & (0u - bit)]);  // word 0's for those that miss
+      passed[kept] = static_cast<uint32_t>(i);
+      kept += bit;
+      ids[base + i] = kNone;
+    }
+    for (size_t j = 0; j < kept; ++j) {
+      const uint32_t address = group[passed[j]];
+      const uint32_t word = address >> 14;
+      const uint64_t below = blocks[word] & ((uint64_t{1} << ((address >> 8) & 63)) - 1);
+      slot[j] = v4_ranks_[word] + static_cast<uint32_t>(__builtin_popcountll(below));
+      __builtin_prefetch(&v4_directory_[slot[j]]);
+    }
+    for (size_t j = 0; j < kept; ++j) {
+      slot[j] = v4_directory_[slot[j]];
+      if ((slot[j] & kWholeBlock) == 0) __builtin_prefetch(&v4_segments_[slot[j]]);
+    }
+    for (size_t j = 0; j < kept; ++j) {
+      ids[base + passed[j]] = ResolveV4(slot[j], group[passed[j]]);
+    }
+  }
+}
+
 IndicatorRef IndicatorSet::MatchV6(const uint8_t* bytes) const {
-  if (v6_starts_.empty()) return {};
-  uint64_t hi = 0, lo = 0;
-  for (int i = 0; i < 8; ++i) hi = hi << 8 | bytes[i];
-  for (int i = 8; i < 16; ++i) lo = lo << 8 | bytes[i];
-  const auto it = std::upper_bound(v6_starts_.begin(), v6_starts_.end(), V6Key{hi, lo});
-  return Entry(v6_owners_[static_cast<size_t>(it - 1 - v6_starts_.begin())]);
+  uint32_t id = kNone;
+  MatchV6Batch(bytes, 1, &id);
+  return Entry(id);
+}
+
+void IndicatorSet::MatchV6Batch(const uint8_t* bytes, size_t count, uint32_t* ids) const {
+  if (v6_starts_.empty()) {
+    std::fill_n(ids, count, kNone);
+    return;
+  }
+  const auto value = [](const V6Key& k) { return Uint128{k.hi} << 64 | k.lo; };
+  // Up to kLanes lookups in step, so that their cache misses overlap: first the last sample <=
+  // key (sample 0 is start 0), by halving [at, at + n) without branches (which way a probe goes
+  // is a coin toss); then that sample's run of starts (four cache lines, loaded at once) and the
+  // owners beside them.
+  constexpr size_t kLanes = 16;
+  std::array<Uint128, kLanes> keys;
+  std::array<size_t, kLanes> at;
+  for (size_t base = 0; base < count; base += kLanes) {
+    const size_t lanes = std::min(kLanes, count - base);
+    for (size_t l = 0; l < lanes; ++l) {
+      const uint8_t* address = bytes + (base + l) * 16;
+      Uint128 key = 0;
+      for (int i = 0; i < 16; ++i) key = key << 8 | address[i];
+      keys[l] = key;
+      at[l] = 0;
+    }
+    for (size_t n = v6_samples_.size(); n > 1;) {
+      const size_t half = n / 2;
+      for (size_t l = 0; l < lanes; ++l) {
+        at[l] += value(v6_samples_[at[l] + half]) <= keys[l] ? half : 0;
+      }
+      n -= half;
+    }
+    for (size_t l = 0; l < lanes; ++l) {
+      at[l] *= kV6SampleStep;
+      const size_t n = std::min(kV6SampleStep, v6_starts_.size() - at[l]);
+      for (size_t i = 0; i < n; i += 4) __builtin_prefetch(&v6_starts_[at[l] + i]);
+      __builtin_prefetch(&v6_owners_[at[l]]);
+    }
+    for (size_t l = 0; l < lanes; ++l) {
+      const size_t n = std::min(kV6SampleStep, v6_starts_.size() - at[l]);
+      const V6Key* run = &v6_starts_[at[l]];
+      size_t below = 0;  // starts after the first that are <= key
+      for (size_t i = 1; i < n; ++i) below += value(run[i]) <= keys[l] ? 1 : 0;
+      ids[base + l] = v6_owners_[at[l] + below];
+    }
+  }
 }
 
 IndicatorRef IndicatorSet::MatchIp(const IpAddress& ip) const {
@@ -334,9 +450,11 @@ size_t IndicatorSet::MemoryBytes() const {
     bytes += StringHeap(meta.source) + StringHeap(meta.family) + StringHeap(meta.isp);
     for (const std::string& tag : meta.tags) bytes += sizeof(std::string) + StringHeap(tag);
   }
-  bytes += v4_segments_.capacity() * sizeof(V4Segment) +
-           (v4_table_.capacity() + v6_owners_.capacity()) * sizeof(uint32_t) +
-           v4_blocks_.capacity() * sizeof(uint64_t) + v6_starts_.capacity() * sizeof(V6Key);
+  bytes +=
+      v4_segments_.capacity() * sizeof(V4Segment) +
+      (v4_ranks_.capacity() + v4_directory_.capacity() + v6_owners_.capacity()) * sizeof(uint32_t) +
+      v4_blocks_.capacity() * sizeof(uint64_t) +
+      (v6_starts_.capacity() + v6_samples_.capacity()) * sizeof(V6Key);
   for (const NameMap* map :
        {&domains_, &suffixes_, &allow_domains_, &allow_suffixes_, &urls_, &hashes_}) {
     bytes += map->bucket_count() * sizeof(void*);

@@ -191,6 +191,53 @@ TEST(IndicatorSet, AgreesWithBruteForceOnRandomNestedLists) {
   }
 }
 
+// The batched lookups give exactly the single lookups' answers, over nested, wide and allowed
+// entries, for batches of every length (the stages work on groups of addresses).
+TEST(IndicatorSet, BatchLookupsAgreeWithSingleLookups) {
+  std::mt19937 rng(11);
+  std::vector<Indicator> entries;
+  auto dotted = [](uint32_t a) {
+    return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." +
+           std::to_string((a >> 8) & 255) + "." + std::to_string(a & 255);
+  };
+  for (int i = 0; i < 3000; ++i) {
+    const uint32_t base = 0x0a000000u | (rng() & 0xfffffu);
+    const int prefix = 12 + static_cast<int>(rng() % 21);
+    const uint32_t mask = ~(0xffffffffu >> prefix);
+    entries.push_back(Entry(dotted(base & mask) + "/" + std::to_string(prefix), rng() % 20 == 0));
+  }
+  for (int i = 0; i < 300; ++i) {
+    std::string text = "2001:db8:" + std::to_string(rng() % 50) + "::" + std::to_string(rng() % 9);
+    if (rng() % 2 == 0) text += "/" + std::to_string(48 + rng() % 81);
+    auto parsed = ParseIndicator(text);
+    if (parsed.ok()) entries.push_back(std::move(parsed).value());
+  }
+  const auto set = IndicatorSet::Build(entries, 0);
+  for (size_t count : {size_t{0}, size_t{1}, size_t{7}, size_t{33}, size_t{1000}, size_t{5000}}) {
+    std::vector<uint32_t> v4(count);
+    for (uint32_t& a : v4) a = 0x0a000000u | (rng() & 0xfffffu);
+    std::vector<uint32_t> ids(count, 0);
+    set.MatchV4Batch(v4.data(), count, ids.data());
+    for (size_t i = 0; i < count; ++i) {
+      const IndicatorRef one = set.MatchV4(v4[i]);
+      ASSERT_EQ(ids[i], one ? one.id() : IndicatorSet::kNone) << "v4 " << dotted(v4[i]);
+    }
+    std::vector<uint8_t> v6(16 * count, 0);
+    for (size_t i = 0; i < count; ++i) {
+      auto ip =
+          ParseIp("2001:db8:" + std::to_string(rng() % 50) + "::" + std::to_string(rng() % 9));
+      ASSERT_TRUE(ip.ok());
+      std::copy(ip->bytes.begin(), ip->bytes.end(), v6.begin() + static_cast<ptrdiff_t>(16 * i));
+    }
+    std::vector<uint32_t> ids6(count, 0);
+    set.MatchV6Batch(v6.data(), count, ids6.data());
+    for (size_t i = 0; i < count; ++i) {
+      const IndicatorRef one = set.MatchV6(v6.data() + 16 * i);
+      ASSERT_EQ(ids6[i], one ? one.id() : IndicatorSet::kNone) << "v6 #" << i;
+    }
+  }
+}
+
 TEST(Indicator, ParsesEveryKindAndExplainsRejections) {
   EXPECT_EQ(Entry("1.2.3.4").kind, IndicatorKind::kIp);
   EXPECT_EQ(Entry(" 10.0.0.0/8 ").kind, IndicatorKind::kCidr);
