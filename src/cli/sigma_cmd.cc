@@ -334,7 +334,7 @@ class Scanner {
     for (std::string_view line; lines.Next(&line);) {
       ++out->lines;
       if (Trim(line).empty()) continue;
-      if (Status s = detect::ParseJsonEvent(line, &event); !s.ok()) {
+      if (Status s = detect::ParseJsonEventBorrowed(line, &event); !s.ok()) {
         out->bad.emplace_back(out->lines, s.message());
         continue;
       }
@@ -461,7 +461,7 @@ class Scanner {
     for (std::string_view line; lines.Next(&line);) {
       ++*line_number;
       if (Trim(line).empty()) continue;
-      Status s = detect::ParseJsonEvent(line, &event_);
+      Status s = detect::ParseJsonEventBorrowed(line, &event_);
       event_.source = name;
       event_.record = *line_number;
       if (!s.ok()) {

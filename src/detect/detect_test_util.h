@@ -29,6 +29,7 @@ inline std::vector<std::string> Fired(const RuleSet& rules, const std::string& j
   std::vector<Detection> detections;
   rules.Match(event, scratch, &detections);
   std::vector<std::string> titles;
+  titles.reserve(detections.size());
   for (const Detection& d : detections) titles.push_back(d.rule->rule.title);
   return titles;
 }

@@ -14,29 +14,62 @@ namespace vigil::detect {
 void Event::Clear() {
   buffer_.clear();
   stored_.clear();
+  borrowed_ = false;
   views_valid_ = false;
   source.clear();
   record = 0;
 }
 
 void Event::Add(std::string_view name, std::string_view value, ValueKind kind) {
-  Stored s{static_cast<uint32_t>(buffer_.size()), static_cast<uint32_t>(name.size()), 0,
-           static_cast<uint32_t>(value.size()), kind};
-  buffer_.append(name);
-  s.value_offset = static_cast<uint32_t>(buffer_.size());
-  buffer_.append(value);
+  AddBorrowed(name, false, value, false, kind);
+}
+
+void Event::AddBorrowed(std::string_view name, bool borrow_name, std::string_view value,
+                        bool borrow_value, ValueKind kind) {
+  Stored s{nullptr, nullptr,
+           0,       static_cast<uint32_t>(name.size()),
+           0,       static_cast<uint32_t>(value.size()),
+           kind};
+  if (borrow_name) {
+    s.name_external = name.data();
+  } else {
+    s.name_offset = static_cast<uint32_t>(buffer_.size());
+    buffer_.append(name);
+  }
+  if (borrow_value) {
+    s.value_external = value.data();
+  } else {
+    s.value_offset = static_cast<uint32_t>(buffer_.size());
+    buffer_.append(value);
+  }
+  borrowed_ |= borrow_name || borrow_value;
   stored_.push_back(s);
   views_valid_ = false;
+}
+
+void Event::CopyFields(const Event& other) {
+  buffer_.clear();
+  stored_.clear();
+  borrowed_ = false;
+  views_valid_ = false;
+  std::span<const Field> fields = other.fields();
+  size_t bytes = 0;
+  for (const Field& f : fields) bytes += f.name.size() + f.value.size();
+  buffer_.reserve(bytes);
+  stored_.reserve(fields.size());
+  for (const Field& f : fields) Add(f.name, f.value, f.kind);
 }
 
 std::span<const Event::Field> Event::fields() const {
   if (!views_valid_) {
     views_.clear();
     views_.reserve(stored_.size());
-    std::string_view all = buffer_;
+    const char* base = buffer_.data();
     for (const Stored& s : stored_) {
-      views_.push_back({all.substr(s.name_offset, s.name_size),
-                        all.substr(s.value_offset, s.value_size), s.kind});
+      const char* name = s.name_external != nullptr ? s.name_external : base + s.name_offset;
+      const char* value = s.value_external != nullptr ? s.value_external : base + s.value_offset;
+      views_.push_back(
+          {std::string_view(name, s.name_size), std::string_view(value, s.value_size), s.kind});
     }
     views_valid_ = true;
   }
@@ -75,35 +108,52 @@ array AsArray(element e) {
   return a;
 }
 
-// Adds a scalar element under `name`; returns false for objects and arrays.
-bool AddScalar(Event* out, std::string_view name, element value) {
+// Where fields go. With `borrow`, names that are `stable` (keys of the parsed document, string
+// literals) and string values are kept as views into the parser's document rather than copied.
+struct Sink {
+  Event* event;
+  bool borrow;
+  void Add(std::string_view name, bool stable, std::string_view value, bool value_stable,
+           ValueKind kind) const {
+    event->AddBorrowed(name, borrow && stable, value, borrow && value_stable, kind);
+  }
+};
+
+// Adds a scalar element under `name` (`stable`: it outlives the event, see Sink); returns false
+// for objects and arrays.
+bool AddScalar(const Sink& out, std::string_view name, bool stable, element value) {
   switch (value.type()) {
     case element_type::STRING:
-      out->Add(name, std::string_view(value.get_string().value_unsafe()), ValueKind::kString);
+      out.Add(name, stable, std::string_view(value.get_string().value_unsafe()), true,
+              ValueKind::kString);
       return true;
     case element_type::INT64: {
       std::array<char, 24> buf;
       auto r = std::to_chars(buf.begin(), buf.end(), value.get_int64().value_unsafe());
-      out->Add(name, std::string_view(buf.data(), r.ptr - buf.data()), ValueKind::kNumber);
+      out.Add(name, stable, std::string_view(buf.data(), r.ptr - buf.data()), false,
+              ValueKind::kNumber);
       return true;
     }
     case element_type::UINT64: {
       std::array<char, 24> buf;
       auto r = std::to_chars(buf.begin(), buf.end(), value.get_uint64().value_unsafe());
-      out->Add(name, std::string_view(buf.data(), r.ptr - buf.data()), ValueKind::kNumber);
+      out.Add(name, stable, std::string_view(buf.data(), r.ptr - buf.data()), false,
+              ValueKind::kNumber);
       return true;
     }
     case element_type::DOUBLE: {
       std::array<char, 32> buf;
       auto r = std::to_chars(buf.begin(), buf.end(), value.get_double().value_unsafe());
-      out->Add(name, std::string_view(buf.data(), r.ptr - buf.data()), ValueKind::kNumber);
+      out.Add(name, stable, std::string_view(buf.data(), r.ptr - buf.data()), false,
+              ValueKind::kNumber);
       return true;
     }
     case element_type::BOOL:
-      out->Add(name, value.get_bool().value_unsafe() ? "true" : "false", ValueKind::kBool);
+      out.Add(name, stable, value.get_bool().value_unsafe() ? "true" : "false", true,
+              ValueKind::kBool);
       return true;
     case element_type::NULL_VALUE:
-      out->Add(name, "", ValueKind::kNull);
+      out.Add(name, stable, "", true, ValueKind::kNull);
       return true;
     default:
       return false;
@@ -111,8 +161,8 @@ bool AddScalar(Event* out, std::string_view name, element value) {
 }
 
 // Generic flattening: `a.b.c`, arrays as repeated names.
-void Flatten(Event* out, std::string& name, element value, int depth) {
-  if (AddScalar(out, name, value) || depth > kMaxDepth) return;
+void Flatten(const Sink& out, std::string& name, element value, int depth) {
+  if (AddScalar(out, name, false, value) || depth > kMaxDepth) return;
   if (value.type() == element_type::ARRAY) {
     for (element item : AsArray(value)) Flatten(out, name, item, depth + 1);
     return;
@@ -128,10 +178,10 @@ void Flatten(Event* out, std::string& name, element value, int depth) {
 
 // EVTX-style element: `{"#attributes": {...}, "#text": v}` or a scalar. Adds `name` for the
 // text and `name_attr` for each attribute (Provider_Name, TimeCreated_SystemTime, ...).
-void AddWindowsElement(Event* out, std::string_view name, element value) {
-  if (AddScalar(out, name, value)) return;
+void AddWindowsElement(const Sink& out, std::string_view name, element value) {
+  if (AddScalar(out, name, true, value)) return;
   if (value.type() == element_type::ARRAY) {
-    for (element item : AsArray(value)) AddScalar(out, name, item);
+    for (element item : AsArray(value)) AddScalar(out, name, true, item);
     return;
   }
   for (auto [key, child] : AsObject(value)) {
@@ -140,7 +190,7 @@ void AddWindowsElement(Event* out, std::string_view name, element value) {
         std::string attr_name(name);
         attr_name += '_';
         attr_name.append(attr);
-        AddScalar(out, attr_name, attr_value);
+        AddScalar(out, attr_name, false, attr_value);
       }
     } else if (key == "#text") {
       AddWindowsElement(out, name, child);
@@ -151,15 +201,15 @@ void AddWindowsElement(Event* out, std::string_view name, element value) {
 // UserData and nested EventData: leaves under their own names. A leaf whose name has spaces
 // (Defender's "Threat Name") is also added without them (ThreatName, as Sigma rules write it),
 // value by value: walking the subtree once per spelling would double the work at every level.
-void AddLeaves(Event* out, std::string_view name, element value, int depth) {
+void AddLeaves(const Sink& out, std::string_view name, element value, int depth) {
   if (depth > kMaxDepth) return;
-  if (AddScalar(out, name, value)) {
+  if (AddScalar(out, name, true, value)) {
     if (name.find(' ') != std::string_view::npos) {
       std::string joined;
       for (char c : name) {
         if (c != ' ') joined.push_back(c);
       }
-      AddScalar(out, joined, value);
+      AddScalar(out, joined, false, value);
     }
     return;
   }
@@ -173,7 +223,7 @@ void AddLeaves(Event* out, std::string_view name, element value, int depth) {
   }
 }
 
-void AddEvtxShape(Event* out, object event) {
+void AddEvtxShape(const Sink& out, object event) {
   element system, data, user;
   if (event["System"].get(system) == simdjson::SUCCESS && system.is_object()) {
     for (auto [key, value] : AsObject(system)) {
@@ -184,7 +234,7 @@ void AddEvtxShape(Event* out, object event) {
   if (event["UserData"].get(user) == simdjson::SUCCESS) AddLeaves(out, "UserData", user, 0);
 }
 
-void AddWinlogbeatShape(Event* out, object winlog) {
+void AddWinlogbeatShape(const Sink& out, object winlog) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kNames = {{
       {"channel", "Channel"},
       {"event_id", "EventID"},
@@ -196,27 +246,28 @@ void AddWinlogbeatShape(Event* out, object winlog) {
   }};
   for (const auto& [from, to] : kNames) {
     element value;
-    if (winlog[from].get(value) == simdjson::SUCCESS) AddScalar(out, to, value);
+    if (winlog[from].get(value) == simdjson::SUCCESS) AddScalar(out, to, true, value);
   }
   element data;
   if (winlog["event_data"].get(data) == simdjson::SUCCESS) AddLeaves(out, "Data", data, 0);
   if (winlog["user_data"].get(data) == simdjson::SUCCESS) AddLeaves(out, "UserData", data, 0);
 }
 
-// One JSON object into `out` (cleared first).
-void FillEvent(element root, Event* out) {
+// One JSON object into `out` (cleared first); `borrow`: see Sink.
+void FillEvent(element root, Event* out, bool borrow = false) {
   out->Clear();
+  const Sink sink{out, borrow};
   object top = AsObject(root);
   element windows;
   if (top["Event"].get(windows) == simdjson::SUCCESS && windows.is_object()) {
-    AddEvtxShape(out, AsObject(windows));
+    AddEvtxShape(sink, AsObject(windows));
     return;
   }
   std::string name;
-  Flatten(out, name, root, 0);
+  Flatten(sink, name, root, 0);
   element winlog;
   if (top["winlog"].get(winlog) == simdjson::SUCCESS && winlog.is_object()) {
-    AddWinlogbeatShape(out, AsObject(winlog));
+    AddWinlogbeatShape(sink, AsObject(winlog));
   }
 }
 
@@ -227,15 +278,25 @@ simdjson::dom::parser& Parser() {
 
 }  // namespace
 
-Status ParseJsonEvent(std::string_view json, Event* out) {
+namespace {
+Status ParseInto(std::string_view json, Event* out, bool borrow) {
   out->Clear();
   element root;
   if (auto error = Parser().parse(json.data(), json.size()).get(root)) {
     return InvalidArgument(std::string("not JSON: ") + simdjson::error_message(error));
   }
   if (!root.is_object()) return InvalidArgument("an event must be a JSON object");
-  FillEvent(root, out);
+  FillEvent(root, out, borrow);
   return Status::Ok();
+}
+}  // namespace
+
+Status ParseJsonEvent(std::string_view json, Event* out) { return ParseInto(json, out, false); }
+
+// simdjson's DOM keeps every key and string value, unescaped, in the parser's string buffer
+// until the next parse with that parser: the views stay valid that long.
+Status ParseJsonEventBorrowed(std::string_view json, Event* out) {
+  return ParseInto(json, out, true);
 }
 
 Status ParseJsonDocument(std::string_view json,

@@ -1,4 +1,5 @@
-// A normalised event for detection: a flat list of (name, value) fields over one owned buffer.
+// A normalised event for detection: a flat list of (name, value) fields over one owned buffer
+// (or, from ParseJsonEventBorrowed, views into the JSON parser's memory).
 //
 // Nested JSON flattens to dotted names (`process.parent.name`); arrays give one field per
 // element under the same name. Windows events, whether shaped like the EVTX rendering
@@ -29,17 +30,16 @@ class Event {
   };
 
   Event() = default;
-  // Copies and moves carry the fields; views into the other event's buffer are never kept.
-  Event(const Event& other)
-      : source(other.source),
-        record(other.record),
-        buffer_(other.buffer_),
-        stored_(other.stored_) {}
-  Event(Event&& other) noexcept
-      : source(std::move(other.source)),
-        record(other.record),
-        buffer_(std::move(other.buffer_)),
-        stored_(std::move(other.stored_)) {
+  // Copies and moves carry the fields, copied into the new event's own buffer: borrowed views
+  // (AddBorrowed) are never carried over, so a copy or moved-to event outlives what it borrowed.
+  Event(const Event& other) : source(other.source), record(other.record) { CopyFields(other); }
+  Event(Event&& other) noexcept : source(std::move(other.source)), record(other.record) {
+    if (other.borrowed_) {
+      CopyFields(other);
+    } else {
+      buffer_ = std::move(other.buffer_);
+      stored_ = std::move(other.stored_);
+    }
     other.Clear();
   }
   Event& operator=(const Event& other) {
@@ -47,11 +47,17 @@ class Event {
     return *this;
   }
   Event& operator=(Event&& other) noexcept {
+    if (this == &other) return *this;
     source = std::move(other.source);
     record = other.record;
-    buffer_ = std::move(other.buffer_);
-    stored_ = std::move(other.stored_);
-    views_valid_ = false;
+    if (other.borrowed_) {
+      CopyFields(other);
+    } else {
+      buffer_ = std::move(other.buffer_);
+      stored_ = std::move(other.stored_);
+      borrowed_ = false;
+      views_valid_ = false;
+    }
     other.Clear();
     return *this;
   }
@@ -60,6 +66,11 @@ class Event {
   void Clear();
   // Copies name and value into the event.
   void Add(std::string_view name, std::string_view value, ValueKind kind);
+  // Like Add, but the name (borrow_name) and the value (borrow_value) are kept as views: the
+  // caller keeps their bytes alive, unchanged, as long as this event holds them (until Clear, the
+  // next parse into it, or its destruction). Copies and moves copy them.
+  void AddBorrowed(std::string_view name, bool borrow_name, std::string_view value,
+                   bool borrow_value, ValueKind kind);
   // The fields in insertion order. Views stay valid until the next Add or Clear.
   std::span<const Field> fields() const;
   // The first value of `name`, or nullptr.
@@ -70,12 +81,17 @@ class Event {
   uint64_t record = 0;
 
  private:
+  // A name or value: `external` when borrowed, else `offset` into buffer_.
   struct Stored {
+    const char* name_external;
+    const char* value_external;
     uint32_t name_offset, name_size, value_offset, value_size;
     ValueKind kind;
   };
+  void CopyFields(const Event& other);
   std::string buffer_;
   std::vector<Stored> stored_;
+  bool borrowed_ = false;  // some field is a borrowed view
   mutable std::vector<Field> views_;
   mutable bool views_valid_ = false;
 };
@@ -83,6 +99,11 @@ class Event {
 // Fills `out` (cleared first) from one JSON object. Errors are kInvalidArgument naming the byte
 // offset; a document nested deeper than 64 levels is an error.
 Status ParseJsonEvent(std::string_view json, Event* out);
+// The same, but `out`'s names and string values are views into this thread's JSON parser (not
+// into `json`), valid until the next ParseJsonEvent or ParseJsonEventBorrowed on this thread:
+// for scanning one event at a time (`vigil sigma scan`) without copying strings. Copies and
+// moves of `out` own their fields.
+Status ParseJsonEventBorrowed(std::string_view json, Event* out);
 
 // A whole JSON document: an object is one event, an array of objects one event per element
 // (`index` counts from 0; elements that are not objects are skipped). Errors name the reason.

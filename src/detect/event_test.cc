@@ -81,6 +81,40 @@ TEST(JsonEvents, SpacedEventDataNamesAreLinear) {
 
 // crash-event-time-overflow: epoch seconds up to 1e11 and dates after 2262 overflowed int64
 // nanoseconds (undefined behaviour); such times are now "no time".
+TEST(JsonEvents, BorrowedEventsMatchOwnedOnesAndCopiesOwnTheirFields) {
+  const std::string first =
+      R"({"Event":{"System":{"EventID":1,"Channel":"Sysmon","Provider":{"#attributes":)"
+      R"({"Name":"P"}}},"EventData":{"Image":"C:\\a\\b.exe","Quoted":"x\"y","T":true,)"
+      R"("N":null,"Threat Name":"Eicar"}}})";
+  Event owned, borrowed;
+  ASSERT_TRUE(ParseJsonEvent(first, &owned).ok());
+  ASSERT_TRUE(ParseJsonEventBorrowed(first, &borrowed).ok());
+  auto same = [](const Event& a, const Event& b) {
+    ASSERT_EQ(a.fields().size(), b.fields().size());
+    for (size_t i = 0; i < a.fields().size(); ++i) {
+      EXPECT_EQ(a.fields()[i].name, b.fields()[i].name);
+      EXPECT_EQ(a.fields()[i].value, b.fields()[i].value);
+      EXPECT_EQ(a.fields()[i].kind, b.fields()[i].kind);
+    }
+  };
+  same(owned, borrowed);
+  EXPECT_EQ(borrowed.Find("Image")->value, "C:\\a\\b.exe");
+  EXPECT_EQ(borrowed.Find("Quoted")->value, "x\"y");
+  Event copied(borrowed);
+  Event moved_from = borrowed;
+  Event moved(std::move(moved_from));
+  Event assigned;
+  assigned = borrowed;
+  // The next parse on this thread reuses the parser's memory: copies keep their own values.
+  Event other;
+  ASSERT_TRUE(
+      ParseJsonEventBorrowed(R"({"Event":{"EventData":{"Image":"zzzzzzzzzzzzzzzzzzzz"}}})", &other)
+          .ok());
+  same(owned, copied);
+  same(owned, moved);
+  same(owned, assigned);
+}
+
 TEST(JsonEvents, TimesBeyondInt64NanosecondsAreNoTime) {
   Event event;
   ASSERT_TRUE(ParseJsonEvent(R"({"ts": 99999999999})", &event).ok());

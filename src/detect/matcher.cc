@@ -1,5 +1,6 @@
 #include "detect/matcher.h"
 
+#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -634,6 +635,52 @@ std::string RegexLiteral(std::string_view regex) {
   return shortest.size() >= 3 ? shortest : "";
 }
 
+// When RegexLiteral finds nothing: literals one of which every match of `re` contains, from
+// RE2's own prefilter (FilteredRE2's atoms, lower case, at least 3 bytes), fewest first: an atom
+// is left out while the absence of the others still rules the regex out. Empty when the
+// prefilter cannot rule it out, or it needs a non-ASCII atom (the literal scan folds ASCII only).
+std::vector<std::string> RegexAtoms(const RE2& re) {
+  re2::FilteredRE2 filter(3);
+  int id = 0;
+  if (filter.Add(re.pattern(), re.options(), &id) != RE2::NoError) return {};
+  std::vector<std::string> atoms;
+  filter.Compile(&atoms);
+  if (atoms.empty() || atoms.size() > 64) return {};
+  // Whether the regex is ruled out when the atoms in `absent` are missing and all others occur.
+  std::vector<bool> absent(atoms.size(), true);
+  auto ruled_out = [&] {
+    std::vector<int> present;
+    for (size_t i = 0; i < atoms.size(); ++i) {
+      if (!absent[i]) present.push_back(static_cast<int>(i));
+    }
+    std::vector<int> potentials;
+    filter.AllPotentials(present, &potentials);
+    return potentials.empty();
+  };
+  if (!ruled_out()) return {};
+  auto ascii = [](const std::string& a) {
+    return std::all_of(a.begin(), a.end(), [](char c) { return (c & 0x80) == 0; });
+  };
+  // Non-ASCII atoms go first, then the shortest.
+  std::vector<size_t> order(atoms.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (ascii(atoms[a]) != ascii(atoms[b])) return !ascii(atoms[a]);
+    return atoms[a].size() < atoms[b].size();
+  });
+  for (size_t i : order) {
+    absent[i] = false;
+    if (!ruled_out()) absent[i] = true;
+  }
+  std::vector<std::string> out;
+  for (size_t i = 0; i < atoms.size(); ++i) {
+    if (!absent[i]) continue;
+    if (!ascii(atoms[i]) || atoms[i].size() < 3) return {};
+    out.push_back(atoms[i]);
+  }
+  return out;
+}
+
 class RegexMatcher final : public ItemMatcher {
  public:
   RegexMatcher(uint32_t field, std::vector<std::unique_ptr<RE2>> regexes, bool all)
@@ -655,12 +702,16 @@ class RegexMatcher final : public ItemMatcher {
   bool Anchors(std::vector<Anchor>* out) const override {
     std::vector<Anchor> chosen;
     for (const auto& re : regexes_) {
-      std::string literal = RegexLiteral(re->pattern());
-      if (literal.empty()) {
+      std::vector<Anchor> one;
+      if (std::string literal = RegexLiteral(re->pattern()); !literal.empty()) {
+        one.push_back({field_, std::move(literal), false});
+      } else {
+        for (std::string& atom : RegexAtoms(*re)) one.push_back({field_, std::move(atom), false});
+      }
+      if (one.empty()) {
         if (all_) continue;  // another regex of the `all` may anchor
         return false;
       }
-      std::vector<Anchor> one{{field_, std::move(literal), false}};
       if (!all_) {
         chosen.insert(chosen.end(), one.begin(), one.end());
       } else if (chosen.empty() || BetterAnchors(one, chosen)) {

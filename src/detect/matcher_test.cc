@@ -184,6 +184,16 @@ TEST(Modifiers, RegexIsCaseSensitiveUnlessI) {
   EXPECT_EQ(RefusalCode("  s: {F|i: 'a'}\n  condition: s"), "bad_modifier");
 }
 
+TEST(Modifiers, RegexWithLiteralsOnlyInGroupsIsPrefilteredByRe2Atoms) {
+  // No literal outside the group: the prefilter takes FilteredRE2's atoms (abcdx, efghx).
+  const std::string rule = "  s: {F|re|i: '(abcd|efgh)x'}\n  condition: s";
+  EXPECT_TRUE(Fires(rule, R"({"F":"zzEFGHXzz"})"));
+  EXPECT_TRUE(Fires(rule, R"({"F":"abcdx"})"));
+  EXPECT_FALSE(Fires(rule, R"({"F":"abcx efgh"})"));
+  EXPECT_TRUE(Fires("  s: {F|re: '(Abcd|Efgh)'}\n  condition: s", R"({"F":"-Efgh-"})"));
+  EXPECT_FALSE(Fires("  s: {F|re: '(Abcd|Efgh)'}\n  condition: s", R"({"F":"-efgh-"})"));
+}
+
 TEST(Modifiers, Cidr) {
   const std::string rule = "  s: {Ip|cidr: ['10.0.0.0/8', 'fd00::/8']}\n  condition: s";
   EXPECT_TRUE(Fires(rule, R"({"Ip":"10.1.2.3"})"));

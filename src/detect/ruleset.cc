@@ -525,12 +525,15 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
       if (source == nullptr) continue;
       if (!aliased) {
         scratch.aliased.Clear();
-        for (const Event::Field& f : event.fields()) scratch.aliased.Add(f.name, f.value, f.kind);
+        // Views into `event` (and the map's names): `aliased` is only read during this Match.
+        for (const Event::Field& f : event.fields()) {
+          scratch.aliased.AddBorrowed(f.name, true, f.value, true, f.kind);
+        }
         scratch.aliased.source = event.source;
         scratch.aliased.record = event.record;
         aliased = true;
       }
-      scratch.aliased.Add(rule_field, source->value, source->kind);
+      scratch.aliased.AddBorrowed(rule_field, true, source->value, true, source->kind);
     }
   }
   if (aliased) seen = &scratch.aliased;
