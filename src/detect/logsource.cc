@@ -216,8 +216,7 @@ bool LogsourceMap::Satisfies(const std::vector<const Event::Field*>& values, siz
   return true;
 }
 
-void LogsourceMap::Classify(const Event& event, std::vector<const LogsourceEntry*>* out) const {
-  out->clear();
+const std::vector<const Event::Field*>& LogsourceMap::WhenValues(const Event& event) const {
   // One pass over the event for the few fields the map tests.
   thread_local std::vector<const Event::Field*> values;
   values.assign(when_fields_.size(), nullptr);
@@ -231,6 +230,12 @@ void LogsourceMap::Classify(const Event& event, std::vector<const LogsourceEntry
     }
     if (found == when_fields_.size()) break;
   }
+  return values;
+}
+
+void LogsourceMap::Classify(const Event& event, std::vector<const LogsourceEntry*>* out) const {
+  out->clear();
+  const std::vector<const Event::Field*>& values = WhenValues(event);
   auto channel = std::find(when_fields_.begin(), when_fields_.end(), "Channel");
   if (channel != when_fields_.end()) {
     if (const Event::Field* c = values[static_cast<size_t>(channel - when_fields_.begin())]) {
@@ -261,18 +266,7 @@ void LogsourceMap::Classify(const Event& event, std::vector<const LogsourceEntry
 }
 
 void LogsourceMap::ClassifyKey(const Event& event, std::string* key) const {
-  thread_local std::vector<const Event::Field*> values;
-  values.assign(when_fields_.size(), nullptr);
-  size_t found = 0;
-  for (const Event::Field& f : event.fields()) {
-    for (size_t i = 0; i < when_fields_.size(); ++i) {
-      if (values[i] == nullptr && f.name == when_fields_[i]) {
-        values[i] = &f;
-        ++found;
-      }
-    }
-    if (found == when_fields_.size()) break;
-  }
+  const std::vector<const Event::Field*>& values = WhenValues(event);
   key->clear();
   for (const Event::Field* f : values) {  // length-prefixed, so that no value is ambiguous
     const uint32_t size = f == nullptr ? UINT32_MAX : static_cast<uint32_t>(f->value.size());

@@ -50,6 +50,9 @@ class LogsourceMap {
   const std::vector<LogsourceEntry>& entries() const { return entries_; }
 
  private:
+  // The event's first value of each of when_fields_ (nullptr when absent), in a per-thread
+  // buffer valid until this thread's next call.
+  const std::vector<const Event::Field*>& WhenValues(const Event& event) const;
   // `values[i]` is the event's first value of when_fields_[i] (nullptr when absent).
   bool Satisfies(const std::vector<const Event::Field*>& values, size_t entry) const;
   std::vector<LogsourceEntry> entries_;

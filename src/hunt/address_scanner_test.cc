@@ -57,6 +57,21 @@ TEST(AddressScanner, HandlesEdgesOfTheBuffer) {
   EXPECT_TRUE(Scan(zeros + "." + zeros).empty());  // a field far too long for an address
 }
 
+// Between `min` and `max` - 1 pieces, each a seed (one in three) or a character of `alphabet`.
+std::string RandomText(std::mt19937& rng, const std::string& alphabet,
+                       const std::vector<std::string>& seeds, int min, int max) {
+  std::string text;
+  const int pieces = min + static_cast<int>(rng() % static_cast<unsigned>(max - min));
+  for (int i = 0; i < pieces; ++i) {
+    if (rng() % 3 == 0) {
+      text += seeds[rng() % seeds.size()];
+    } else {
+      text.push_back(alphabet[rng() % alphabet.size()]);
+    }
+  }
+  return text;
+}
+
 // The property that matters: the fast scanner reports exactly what the byte-by-byte reference
 // reports, on random text dense in digits, dots, colons, hex letters and line feeds.
 TEST(AddressScanner, AgreesWithTheReferenceOnRandomText) {
@@ -65,15 +80,7 @@ TEST(AddressScanner, AgreesWithTheReferenceOnRandomText) {
   const std::vector<std::string> seeds = {"10.0.0.1",        "255.255.255.255", "2001:db8::1", "::",
                                           "::ffff:10.1.2.3", "1:2:3:4:5:6:7:8", "fe80::"};
   for (int round = 0; round < 3000; ++round) {
-    std::string text;
-    const int pieces = 1 + static_cast<int>(rng() % 40);
-    for (int i = 0; i < pieces; ++i) {
-      if (rng() % 3 == 0) {
-        text += seeds[rng() % seeds.size()];
-      } else {
-        text.push_back(alphabet[rng() % alphabet.size()]);
-      }
-    }
+    const std::string text = RandomText(rng, alphabet, seeds, 1, 40);
     for (const auto& [v4, v6] : {std::pair{true, true}, {true, false}, {false, true}}) {
       ASSERT_EQ(Scan(text, v4, v6), Reference(text, v4, v6))
           << "v4=" << v4 << " v6=" << v6 << " text=\"" << text << "\"";
@@ -117,15 +124,7 @@ TEST(AddressScanner, AgreesWithTheReferenceAcrossChunks) {
                                           "300.1.1.1",
                                           "12.34.56.78"};
   for (int round = 0; round < 400; ++round) {
-    std::string text;
-    const int pieces = 100 + static_cast<int>(rng() % 400);
-    for (int i = 0; i < pieces; ++i) {
-      if (rng() % 3 == 0) {
-        text += seeds[rng() % seeds.size()];
-      } else {
-        text.push_back(alphabet[rng() % alphabet.size()]);
-      }
-    }
+    const std::string text = RandomText(rng, alphabet, seeds, 100, 500);
     for (const auto& [v4, v6] : {std::pair{true, true}, {true, false}, {false, true}}) {
       ASSERT_EQ(Scan(text, v4, v6), Reference(text, v4, v6))
           << "v4=" << v4 << " v6=" << v6 << " text=\"" << text << "\"";
