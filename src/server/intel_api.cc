@@ -89,7 +89,8 @@ Result<int64_t> ImportOrg(Call& call) {
     if (tree.Chain(id).empty()) roots.push_back(id);
   }
   if (roots.size() == 1) return roots.front();
-  if (roots.empty()) return InvalidArgument("no organisation exists yet: create one first", "org_id");
+  if (roots.empty())
+    return InvalidArgument("no organisation exists yet: create one first", "org_id");
   return InvalidArgument("is required: there is more than one top-level organisation", "org_id");
 }
 
