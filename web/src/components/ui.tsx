@@ -4,12 +4,13 @@ import { ApiError } from '../api';
 import { useApp } from '../context';
 import { formatDate, parseDateInput, type TFunc } from '../i18n';
 
-export function Loading() {
+/** A spinner with what is being waited for (default: "loading"). */
+export function Loading({ label }: { label?: string }) {
   const { t } = useApp();
   return (
     <div class="state state-loading" role="status" aria-live="polite">
       <span class="spinner" aria-hidden="true" />
-      {t('common.loading')}
+      {label ?? t('common.loading')}
     </div>
   );
 }

@@ -25,7 +25,7 @@ import { eventPath, eventSearchPath, parseEvidence, RECENT_WINDOWS, type RecentW
 import type { TFunc } from '../i18n';
 import { Filters, OrgFilter, SelectFilter, TextFilter } from '../components/Filters';
 import { ResourceTable, type Column } from '../components/ResourceTable';
-import { EnumSelect, ErrorBanner, Field, LevelBadge, OrgName, OrgSelect, PageHeader, enumLabel, errorText } from '../components/ui';
+import { EnumSelect, ErrorBanner, Field, LevelBadge, Loading, OrgName, OrgSelect, PageHeader, enumLabel, errorText } from '../components/ui';
 
 // Botnet IP lists from the national authority (and other feeds): import, which of the units'
 // addresses are on them (findings, worked from open to cleaned / false positive), the imported
@@ -340,12 +340,7 @@ export function ImportCard({ onImported }: { onImported: () => void }) {
         </div>
       </form>
 
-      {busy && (
-        <div class="state state-loading" role="status">
-          <span class="spinner" aria-hidden="true" />
-          {t('intel.import.running')}
-        </div>
-      )}
+      {busy && <Loading label={t('intel.import.running')} />}
       <ErrorBanner error={error} />
       {refusal && <RefusalView refusal={refusal} />}
       {result && (
@@ -514,12 +509,7 @@ export function ListConnections({ list }: { list: IntelList }) {
           <EnumSelect id={id} value={recent} values={CHECK_WINDOWS} labels="intel.recent" onChange={setRecent} />
         </Field>
       </div>
-      {busy && (
-        <div class="state state-loading" role="status">
-          <span class="spinner" aria-hidden="true" />
-          {t('intel.conn.checking')}
-        </div>
-      )}
+      {busy && <Loading label={t('intel.conn.checking')} />}
       <ErrorBanner error={error} />
       {data && !busy && !error && <ConnectionsView connections={data.connections} recent={data.recent} />}
     </div>
@@ -923,12 +913,7 @@ export function AttributionCard({ lists }: { lists: IntelList[] | null }) {
           </div>
         </form>
       )}
-      {busy && (
-        <div class="state state-loading" role="status">
-          <span class="spinner" aria-hidden="true" />
-          {t('intel.attr.running')}
-        </div>
-      )}
+      {busy && <Loading label={t('intel.attr.running')} />}
       <ErrorBanner error={error} />
       {result && (
         <div class="intel-result">
