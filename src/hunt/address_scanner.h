@@ -17,7 +17,9 @@
 //
 // ScanAddresses classifies 64-byte chunks with AVX-512BW when the CPU has it and the text is dense
 // in separators; otherwise it jumps between '.' / ':' bytes with SSE2 and runs the byte rule only
-// near them. Both paths report the same addresses (address_scanner_test.cc checks each).
+// near them. Both paths report the same addresses (address_scanner_test.cc checks each), and both
+// count line feeds as they pass them, so each address comes with its line number and the text's
+// line count needs no second pass over memory that has left the cache.
 #pragma once
 
 #include <arpa/inet.h>
@@ -40,6 +42,7 @@ namespace vigil::hunt {
 
 struct AddressHit {
   size_t begin = 0, end = 0;  // byte offsets of the address text
+  uint64_t line = 0;          // line feeds before `begin`: the 0-based line of the address
   bool v6 = false;
   uint32_t v4 = 0;                  // host byte order
   std::array<uint8_t, 16> bytes{};  // IPv6, network order
@@ -67,6 +70,28 @@ inline constexpr auto kHex = [] {
 }();
 
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Line feeds in [data, data + size). SSE2: byte-wise counters (compare results are -1) summed
+// with SAD every 255 vectors, so no popcount instruction is needed.
+inline uint64_t LineFeeds(const char* data, size_t size) {
+  uint64_t count = 0;
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i nl = _mm_set1_epi8('\n');
+  while (i + 16 <= size) {
+    __m128i counters = _mm_setzero_si128();
+    for (int round = 0; round < 255 && i + 16 <= size; ++round, i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+      counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(v, nl));
+    }
+    const __m128i sums = _mm_sad_epu8(counters, _mm_setzero_si128());
+    count += static_cast<uint64_t>(_mm_cvtsi128_si32(sums)) +
+             static_cast<uint64_t>(_mm_cvtsi128_si32(_mm_srli_si128(sums, 8)));
+  }
+#endif
+  for (; i < size; ++i) count += data[i] == '\n' ? 1 : 0;
+  return count;
+}
 
 // Strict dotted quad over exactly [p, p + n): inet_pton(AF_INET) semantics.
 inline bool ParseV4(const char* p, size_t n, uint32_t* out) {
@@ -142,25 +167,32 @@ inline size_t FieldLength(const char* data, size_t from, size_t size, bool colon
   return end - from;
 }
 
-// First offset >= from holding '.' (or ':' when `colons`), or size.
-inline size_t NextSeparator(const char* data, size_t from, size_t size, bool colons) {
-  if (!colons) {
-    const void* hit = std::memchr(data + from, '.', size - from);
-    return hit == nullptr ? size : static_cast<size_t>(static_cast<const char*>(hit) - data);
-  }
+// First offset >= from holding '.' (or ':' when `colons`), or size; adds the line feeds before
+// it (from `from` on) to *lines.
+inline size_t NextSeparator(const char* data, size_t from, size_t size, bool colons,
+                            uint64_t* lines) {
   size_t i = from;
 #if defined(__SSE2__)
   const __m128i dot = _mm_set1_epi8('.');
-  const __m128i colon = _mm_set1_epi8(':');
+  const __m128i colon = _mm_set1_epi8(colons ? ':' : '.');
+  const __m128i feed = _mm_set1_epi8('\n');
   for (; i + 16 <= size; i += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
-    const int mask =
-        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, colon)));
-    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    const auto separators = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, colon))));
+    auto feeds = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, feed)));
+    if (separators != 0) {
+      const auto at = static_cast<unsigned>(__builtin_ctz(separators));
+      feeds &= (1u << at) - 1;
+      if (feeds != 0) *lines += static_cast<uint64_t>(__builtin_popcount(feeds));
+      return i + at;
+    }
+    if (feeds != 0) *lines += static_cast<uint64_t>(__builtin_popcount(feeds));
   }
 #endif
   for (; i < size; ++i) {
-    if (data[i] == '.' || data[i] == ':') return i;
+    if (data[i] == '.' || (colons && data[i] == ':')) return i;
+    if (data[i] == '\n') ++*lines;
   }
   return size;
 }
@@ -192,16 +224,18 @@ inline bool WideScanAvailable() {
 
 // Bit i describes byte i of a 64-byte chunk.
 struct ChunkMasks {
-  uint64_t digit = 0, af = 0, alpha = 0, dot = 0, colon = 0;
+  uint64_t digit = 0, af = 0, alpha = 0, dot = 0, colon = 0, newline = 0;
   uint64_t hex() const { return digit | af; }
 };
 
-// The separators of data[0, 64) only: enough to skip the chunk when it and the next have none.
+// The separators and line feeds of data[0, 64) only: enough to skip the chunk when it and the
+// next have no separator.
 VIGIL_WIDE_TARGET inline ChunkMasks Separators(const char* data) {
   const __m512i v = _mm512_loadu_si512(data);
   ChunkMasks m;
   m.dot = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
   m.colon = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
+  m.newline = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
   return m;
 }
 
@@ -221,12 +255,41 @@ inline uint64_t Ahead(uint64_t lo, uint64_t hi, int k) { return lo >> k | hi << 
 
 // Bits i to i + 63 of the 128-bit mask hi:lo (0 <= i < 64).
 inline uint64_t Window(uint64_t lo, uint64_t hi, unsigned i) {
-  return i == 0 ? lo : (lo >> i | hi << (64 - i));
+  return lo >> i | (hi << 1) << (63 - i);  // no branch for i == 0
 }
 
+// How ParseDottedDigits arranges the digits of a dotted quad with octets of lengths (a, b, c, d),
+// each 1 to 3, at index (a - 1) * 27 + (b - 1) * 9 + (c - 1) * 3 + (d - 1): a byte shuffle that
+// puts octet k's hundreds, tens and ones at bytes 4k + 1, 4k + 2, 4k + 3 (0x80: a zero byte), and
+// the least value each octet may have without a leading zero (10 for two digits, 100 for three).
+struct QuadPattern {
+  alignas(16) std::array<uint8_t, 16> shuffle;
+  alignas(16) std::array<uint32_t, 4> least;
+};
+inline constexpr auto kQuadPatterns = [] {
+  std::array<QuadPattern, 81> patterns{};
+  for (unsigned index = 0; index < 81; ++index) {
+    QuadPattern& pattern = patterns[index];
+    unsigned start = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      const unsigned length = index / (k == 0 ? 27 : k == 1 ? 9 : k == 2 ? 3 : 1) % 3 + 1;
+      const unsigned last = start + length - 1;
+      pattern.shuffle[4 * k] = 0x80;
+      pattern.shuffle[4 * k + 1] = static_cast<uint8_t>(length >= 3 ? last - 2 : 0x80);
+      pattern.shuffle[4 * k + 2] = static_cast<uint8_t>(length >= 2 ? last - 1 : 0x80);
+      pattern.shuffle[4 * k + 3] = static_cast<uint8_t>(last);
+      pattern.least[k] = length == 3 ? 100 : length == 2 ? 10 : 0;
+      start = last + 2;  // past the dot
+    }
+  }
+  return patterns;
+}();
+
 // ParseV4 for a field known to be digits and exactly three dots (the first three set bits of
-// `dots`, counted from p), 7 to 15 bytes: octets of one to three digits, no leading zero, at most
-// 255. Branch-free until the verdict, because octet lengths vary from address to address.
+// `dots`, counted from p), 7 to 15 bytes, with at least 16 readable bytes at p: octets of one to
+// three digits, no leading zero, at most 255. The octet lengths pick a QuadPattern; one shuffle
+// lines the digits up and two multiply-adds give the four octets at once, so there is no branch
+// per octet (octet lengths vary from address to address, and mispredicted branches cost the most).
 VIGIL_WIDE_TARGET inline bool ParseDottedDigits(const char* p, size_t n, uint64_t dots,
                                                 uint32_t* out) {
   const auto d1 = static_cast<unsigned>(__builtin_ctzll(dots));
@@ -234,33 +297,41 @@ VIGIL_WIDE_TARGET inline bool ParseDottedDigits(const char* p, size_t n, uint64_
   const auto d2 = static_cast<unsigned>(__builtin_ctzll(dots));
   dots &= dots - 1;
   const auto d3 = static_cast<unsigned>(__builtin_ctzll(dots));
-  const unsigned starts[4] = {0, d1 + 1, d2 + 1, d3 + 1};
-  const unsigned ends[4] = {d1, d2, d3, static_cast<unsigned>(n)};
-  unsigned bad = 0;
-  uint32_t value = 0;
-  for (int k = 0; k < 4; ++k) {
-    const unsigned length = ends[k] - starts[k];  // 0 when two dots are adjacent
-    const char* last = p + ends[k] - 1;
-    const unsigned ones = static_cast<unsigned>(last[0] - '0');
-    const unsigned tens = length >= 2 ? static_cast<unsigned>(last[-1] - '0') : 0;
-    const unsigned hundreds = length >= 3 ? static_cast<unsigned>(last[-2] - '0') : 0;
-    const unsigned part = hundreds * 100 + tens * 10 + ones;
-    bad |= static_cast<unsigned>(length - 1 >= 3);                     // 1 to 3 digits
-    bad |= static_cast<unsigned>(length >= 2 && p[starts[k]] == '0');  // no leading zero
-    bad |= static_cast<unsigned>(part > 255);
-    value = value << 8 | (part & 255);
+  // Octet lengths less one; each must be 0 to 2.
+  const unsigned a = d1 - 1, b = d2 - d1 - 2, c = d3 - d2 - 2,
+                 d = static_cast<unsigned>(n) - d3 - 2;
+  if ((static_cast<int>(a > 2) | static_cast<int>(b > 2) | static_cast<int>(c > 2) |
+       static_cast<int>(d > 2)) != 0) {
+    return false;
   }
-  if (bad != 0) return false;
-  *out = value;
+  const QuadPattern& pattern = kQuadPatterns[((a * 3 + b) * 3 + c) * 3 + d];
+  const __m128i digits =
+      _mm_sub_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), _mm_set1_epi8('0'));
+  const __m128i placed =
+      _mm_shuffle_epi8(digits, _mm_load_si128(reinterpret_cast<const __m128i*>(&pattern.shuffle)));
+  // Per octet: (0 * 0 + 100 * hundreds) and (10 * tens + ones), then their sum.
+  const __m128i pairs = _mm_maddubs_epi16(placed, _mm_set1_epi32(0x010a6400));
+  const __m128i octets = _mm_madd_epi16(pairs, _mm_set1_epi16(1));
+  const __m128i least = _mm_load_si128(reinterpret_cast<const __m128i*>(&pattern.least));
+  const __m128i wrong =
+      _mm_or_si128(_mm_cmpgt_epi32(octets, _mm_set1_epi32(255)), _mm_cmplt_epi32(octets, least));
+  if (_mm_movemask_epi8(wrong) != 0) return false;
+  const __m128i bytes = _mm_packus_epi16(_mm_packus_epi32(octets, octets), _mm_setzero_si128());
+  *out = __builtin_bswap32(static_cast<uint32_t>(_mm_cvtsi128_si32(bytes)));
   return true;
 }
 
 // The wide scan over whole chunks while a chunk and the next lie inside the text; returns the
-// offset where the byte loop carries on, or `size` if visit stopped the scan.
+// offset where the byte loop carries on, or `size` if visit stopped the scan, and sets *lines to
+// the line feeds before that offset. Line feeds are counted from the chunks' masks: every byte
+// before the returned offset lies in a chunk that was left, or in a field (which has none).
 template <bool V4, bool V6, typename Visit>
-VIGIL_WIDE_TARGET size_t ScanChunks(const char* data, size_t size, AddressHit* hit, Visit& visit) {
+VIGIL_WIDE_TARGET size_t ScanChunks(const char* data, size_t size, AddressHit* hit, Visit& visit,
+                                    uint64_t* lines) {
   size_t p = 0;  // the next offset grepcidr's loop would look at
+  *lines = 0;
   if (size < 128) return 0;
+  uint64_t line_feeds = 0;  // before `base`
   size_t base = 0;
   ChunkMasks m = Separators(data);
   bool classified = false;  // whether m has more than its separators
@@ -268,6 +339,7 @@ VIGIL_WIDE_TARGET size_t ScanChunks(const char* data, size_t size, AddressHit* h
     ChunkMasks next = Separators(data + base + 64);
     // Every hint needs a '.' or ':' at most four bytes on (most chunks of long lines have none).
     if (((m.dot | m.colon) | ((next.dot | next.colon) << 60)) == 0) {
+      line_feeds += static_cast<uint64_t>(__builtin_popcountll(m.newline));
       base += 64;
       m = next;
       classified = false;
@@ -329,6 +401,8 @@ VIGIL_WIDE_TARGET size_t ScanChunks(const char* data, size_t size, AddressHit* h
       if (found) {
         hit->begin = at;
         hit->end = at + n;
+        hit->line =
+            line_feeds + static_cast<uint64_t>(__builtin_popcountll(_bzhi_u64(m.newline, i)));
         hit->v6 = !is_v4;
         if (!visit(static_cast<const AddressHit&>(*hit))) return size;
       }
@@ -336,6 +410,7 @@ VIGIL_WIDE_TARGET size_t ScanChunks(const char* data, size_t size, AddressHit* h
       if (p >= base + 64) break;
       hints &= ~uint64_t{0} << (p - base);
     }
+    line_feeds += static_cast<uint64_t>(__builtin_popcountll(m.newline));
     base += 64;
     if (p >= base + 64) {  // a long field: carry on after it
       base = p;
@@ -348,42 +423,47 @@ VIGIL_WIDE_TARGET size_t ScanChunks(const char* data, size_t size, AddressHit* h
     }
     if (p < base) p = base;
   }
+  *lines = line_feeds;
   return p;
 }
 #endif
 
 }  // namespace scanner_detail
 
-// Calls visit(const AddressHit&) for every address in `text`, in order. `text` may hold many
-// lines. Returns early if visit returns false. `wide`: use the AVX-512 chunk scan (only when
-// WideScanAvailable(); tests compare both ways).
+// Calls visit(const AddressHit&) for every address in `text`, in order, and returns the number of
+// line feeds in `text`. `text` may hold many lines. Stops early if visit returns false (the count
+// is then meaningless). `wide`: use the AVX-512 chunk scan (only when WideScanAvailable(); tests
+// compare both ways).
 template <typename Visit>
-void ScanAddresses(std::string_view text, bool want_v4, bool want_v6, bool wide, Visit&& visit) {
+uint64_t ScanAddresses(std::string_view text, bool want_v4, bool want_v6, bool wide,
+                       Visit&& visit) {
   using namespace scanner_detail;
-  if (!want_v4 && !want_v6) return;
   const char* data = text.data();
   const size_t size = text.size();
+  if (!want_v4 && !want_v6) return LineFeeds(data, size);
   // Bytes past the end read as a line feed, which no rule accepts.
   auto at = [data, size](size_t i) { return i < size ? data[i] : '\n'; };
   AddressHit hit;
   size_t p = 0;
+  uint64_t lines = 0;  // line feeds before p, or before the separator NextSeparator found
   wide = wide && WideScanAvailable();
 #if defined(VIGIL_WIDE_SCAN)
   if (wide) {
     if (want_v4 && want_v6) {
-      p = ScanChunks<true, true>(data, size, &hit, visit);
+      p = ScanChunks<true, true>(data, size, &hit, visit, &lines);
     } else if (want_v4) {
-      p = ScanChunks<true, false>(data, size, &hit, visit);
+      p = ScanChunks<true, false>(data, size, &hit, visit, &lines);
     } else {
-      p = ScanChunks<false, true>(data, size, &hit, visit);
+      p = ScanChunks<false, true>(data, size, &hit, visit, &lines);
     }
   }
 #endif
   // The rest (or all, without the wide scan): from separator to separator, the byte rule near
-  // each.
+  // each. NextSeparator counts the line feeds it passes; the byte rule only revisits bytes it
+  // passed (before q), and fields hold none, so an address's line is the count at its separator.
   while (p < size) {
-    const size_t q = NextSeparator(data, p, size, want_v6);
-    if (q == size) return;
+    const size_t q = NextSeparator(data, p, size, want_v6, &lines);
+    if (q == size) break;
     if (q > p + 4) p = q - 4;  // no rule can fire more than four bytes before a separator
     while (p <= q) {
       const char c = data[p];
@@ -392,8 +472,9 @@ void ScanAddresses(std::string_view text, bool want_v4, bool want_v6, bool wide,
         if (ParseV4(data + p, n, &hit.v4)) {
           hit.begin = p;
           hit.end = p + n;
+          hit.line = lines;
           hit.v6 = false;
-          if (!visit(static_cast<const AddressHit&>(hit))) return;
+          if (!visit(static_cast<const AddressHit&>(hit))) return lines;
         }
         p += n;
         continue;
@@ -411,8 +492,9 @@ void ScanAddresses(std::string_view text, bool want_v4, bool want_v6, bool wide,
           if (ParseV6(data + p, n, hit.bytes.data())) {
             hit.begin = p;
             hit.end = p + n;
+            hit.line = lines;
             hit.v6 = true;
-            if (!visit(static_cast<const AddressHit&>(hit))) return;
+            if (!visit(static_cast<const AddressHit&>(hit))) return lines;
           }
           p += n;
           continue;
@@ -421,6 +503,7 @@ void ScanAddresses(std::string_view text, bool want_v4, bool want_v6, bool wide,
       ++p;
     }
   }
+  return lines;
 }
 
 // Whether the wide scan pays for `text`: it classifies every chunk, which beats jumping from
@@ -434,9 +517,10 @@ inline bool PreferWideScan(std::string_view text) {
 }
 
 template <typename Visit>
-void ScanAddresses(std::string_view text, bool want_v4, bool want_v6, Visit&& visit) {
-  ScanAddresses(text, want_v4, want_v6, scanner_detail::WideScanAvailable() && PreferWideScan(text),
-                std::forward<Visit>(visit));
+uint64_t ScanAddresses(std::string_view text, bool want_v4, bool want_v6, Visit&& visit) {
+  return ScanAddresses(text, want_v4, want_v6,
+                       scanner_detail::WideScanAvailable() && PreferWideScan(text),
+                       std::forward<Visit>(visit));
 }
 
 }  // namespace vigil::hunt

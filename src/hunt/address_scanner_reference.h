@@ -16,17 +16,21 @@ namespace vigil::hunt {
 struct Span {
   size_t begin, end;
   bool v6;
+  uint64_t line;  // 0-based
   bool operator==(const Span&) const = default;
 };
 
-// `wide`: whether ScanAddresses may use its AVX-512 chunk scan (when the CPU has it).
-inline std::vector<Span> ScanSpans(std::string_view text, bool v4, bool v6, bool wide = true) {
+// `wide`: whether ScanAddresses may use its AVX-512 chunk scan (when the CPU has it). With
+// `line_feeds`, also what ScanAddresses counted.
+inline std::vector<Span> ScanSpans(std::string_view text, bool v4, bool v6, bool wide = true,
+                                   uint64_t* line_feeds = nullptr) {
   std::vector<Span> spans;
-  ScanAddresses(text, v4, v6, wide && scanner_detail::WideScanAvailable(),
-                [&](const AddressHit& hit) {
-                  spans.push_back({hit.begin, hit.end, hit.v6});
-                  return true;
-                });
+  const uint64_t counted = ScanAddresses(text, v4, v6, wide && scanner_detail::WideScanAvailable(),
+                                         [&](const AddressHit& hit) {
+                                           spans.push_back({hit.begin, hit.end, hit.v6, hit.line});
+                                           return true;
+                                         });
+  if (line_feeds != nullptr) *line_feeds = counted;
   return spans;
 }
 
@@ -35,6 +39,7 @@ inline std::vector<Span> ScanSpans(std::string_view text, bool v4, bool v6, bool
 inline std::vector<Span> Reference(const std::string& text, bool v4, bool v6) {
   std::vector<Span> spans;
   size_t line_start = 0;
+  uint64_t line_index = 0;
   while (line_start <= text.size()) {
     size_t line_end = text.find('\n', line_start);
     if (line_end == std::string::npos) line_end = text.size();
@@ -55,7 +60,7 @@ inline std::vector<Span> Reference(const std::string& text, bool v4, bool v6) {
         const size_t n = span(p, false);
         unsigned char out[4];
         if (n <= 15 && inet_pton(AF_INET, line.substr(p, n).c_str(), out) == 1) {
-          spans.push_back({line_start + p, line_start + p + n, false});
+          spans.push_back({line_start + p, line_start + p + n, false, line_index});
         }
         p += n - 1;
         continue;
@@ -67,13 +72,14 @@ inline std::vector<Span> Reference(const std::string& text, bool v4, bool v6) {
         const size_t n = span(p, true);
         unsigned char out[16];
         if (n <= 45 && inet_pton(AF_INET6, line.substr(p, n).c_str(), out) == 1) {
-          spans.push_back({line_start + p, line_start + p + n, true});
+          spans.push_back({line_start + p, line_start + p + n, true, line_index});
         }
         p += n - 1;
         continue;
       }
     }
     line_start = line_end + 1;
+    ++line_index;
   }
   return spans;
 }

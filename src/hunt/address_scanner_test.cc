@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -13,9 +14,15 @@ namespace vigil::hunt {
 namespace {
 
 // Both ways (the AVX-512 chunk scan when this CPU has it, and the portable loop), which must agree.
+// Each also counts the text's line feeds.
 std::vector<Span> Scan(std::string_view text, bool v4 = true, bool v6 = true) {
-  std::vector<Span> portable = ScanSpans(text, v4, v6, false);
-  EXPECT_EQ(ScanSpans(text, v4, v6, true), portable) << "wide scan differs on \"" << text << "\"";
+  const auto line_feeds = static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n'));
+  uint64_t portable_count = 0, wide_count = 0;
+  std::vector<Span> portable = ScanSpans(text, v4, v6, false, &portable_count);
+  EXPECT_EQ(ScanSpans(text, v4, v6, true, &wide_count), portable)
+      << "wide scan differs on \"" << text << "\"";
+  EXPECT_EQ(portable_count, line_feeds);
+  EXPECT_EQ(wide_count, line_feeds);
   return portable;
 }
 
@@ -55,6 +62,26 @@ TEST(AddressScanner, HandlesEdgesOfTheBuffer) {
   EXPECT_EQ(Scan("::1").size(), 1u);
   const std::string zeros(1 << 20, '0');
   EXPECT_TRUE(Scan(zeros + "." + zeros).empty());  // a field far too long for an address
+}
+
+// Dotted quads of every octet-length pattern, with and without leading zeros and octets over
+// 255, in text long and dense enough for the chunk scan's quad parser.
+TEST(AddressScanner, ParsesEveryShapeOfDottedQuad) {
+  std::mt19937 rng(4);
+  auto octet = [&rng] {
+    std::string digits;
+    const unsigned length = 1 + rng() % 3;
+    for (unsigned d = 0; d < length; ++d) digits.push_back(static_cast<char>('0' + rng() % 10));
+    return digits;
+  };
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    while (text.size() < 400) {
+      text += "SRC=" + octet() + "." + octet() + "." + octet() + "." + octet() + " DPT=80 ";
+    }
+    ASSERT_EQ(Scan(text, true, false), Reference(text, true, false)) << text;
+    ASSERT_EQ(Scan(text), Reference(text, true, true)) << text;
+  }
 }
 
 // Between `min` and `max` - 1 pieces, each a seed (one in three) or a character of `alphabet`.

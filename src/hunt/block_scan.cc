@@ -8,40 +8,10 @@
 #include "core/text.h"
 #include "hunt/address_scanner.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace vigil::hunt {
-namespace {
-
-// Line feeds in [data, data + size). SSE2: byte-wise counters (compare results are -1) summed
-// with SAD every 255 vectors, so no popcount instruction is needed.
-size_t CountNewlines(const char* data, size_t size) {
-  size_t count = 0;
-  size_t i = 0;
-#if defined(__SSE2__)
-  const __m128i nl = _mm_set1_epi8('\n');
-  while (i + 16 <= size) {
-    __m128i counters = _mm_setzero_si128();
-    for (int round = 0; round < 255 && i + 16 <= size; ++round, i += 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
-      counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(v, nl));
-    }
-    const __m128i sums = _mm_sad_epu8(counters, _mm_setzero_si128());
-    count += static_cast<size_t>(_mm_cvtsi128_si32(sums)) +
-             static_cast<size_t>(_mm_cvtsi128_si32(_mm_srli_si128(sums, 8)));
-  }
-#endif
-  for (; i < size; ++i) count += data[i] == '\n' ? 1 : 0;
-  return count;
-}
-
-}  // namespace
-
 uint64_t CountLines(std::string_view text) {
   if (text.empty()) return 0;
-  return CountNewlines(text.data(), text.size()) + (text.back() == '\n' ? 0 : 1);
+  return scanner_detail::LineFeeds(text.data(), text.size()) + (text.back() == '\n' ? 0 : 1);
 }
 
 namespace {
@@ -57,8 +27,10 @@ bool IsUrlEnd(char c) {
 // Domain names, URLs and hashes: tokens of those shapes looked up in the set.
 void FindNames(std::string_view text, const intel::IndicatorSet& set, std::vector<Found>* found) {
   const bool names = set.has_names(), hashes = set.has_hashes(), urls = set.has_urls();
+  uint64_t line = 0;
   for (size_t i = 0; i < text.size();) {
     if (!IsNameChar(text[i])) {
+      line += text[i] == '\n' ? 1 : 0;
       ++i;
       continue;
     }
@@ -69,14 +41,14 @@ void FindNames(std::string_view text, const intel::IndicatorSet& set, std::vecto
       size_t url_end = end + 3;
       while (url_end < text.size() && !IsUrlEnd(text[url_end])) ++url_end;
       if (auto url = intel::NormalizeUrl(text.substr(i, url_end - i)); url.ok()) {
-        if (const auto hit = set.MatchUrl(url.value())) found->push_back({i, url_end, hit});
+        if (const auto hit = set.MatchUrl(url.value())) found->push_back({i, url_end, line, hit});
       }
     }
     const bool all_hex = std::all_of(token.begin(), token.end(), [](char c) {
       return std::isxdigit(static_cast<unsigned char>(c)) != 0;
     });
     if (hashes && all_hex && (token.size() == 32 || token.size() == 40 || token.size() == 64)) {
-      if (const auto hit = set.MatchHash(token)) found->push_back({i, end, hit});
+      if (const auto hit = set.MatchHash(token)) found->push_back({i, end, line, hit});
     } else if (names && token.find('.') != std::string_view::npos) {
       std::string_view name = token;
       while (!name.empty() && (name.front() == '.' || name.front() == '-')) name.remove_prefix(1);
@@ -87,7 +59,7 @@ void FindNames(std::string_view text, const intel::IndicatorSet& set, std::vecto
       if (has_letter) {
         if (const auto hit = set.MatchDomain(name)) {
           const size_t begin = static_cast<size_t>(name.data() - text.data());
-          found->push_back({begin, begin + name.size(), hit});
+          found->push_back({begin, begin + name.size(), line, hit});
         }
       }
     }
@@ -106,6 +78,7 @@ std::vector<MatchedLine> FindMatchedLines(std::string_view text, const intel::In
   // without a capacity check per hit on the common path.
   struct Hit {
     size_t begin;
+    uint64_t line;
     uint32_t value;  // the index of the address in `v4` or in `v6`
     uint8_t length;  // addresses are at most 45 bytes
     bool v6;
@@ -120,19 +93,19 @@ std::vector<MatchedLine> FindMatchedLines(std::string_view text, const intel::In
   hit_list.clear();
   v4_list.clear();
   v6_list.clear();
-  ScanAddresses(text, set.has_v4(), set.has_v6(),
-                [&hit_list, &v4_list, &v6_list](const AddressHit& hit) {
-                  Hit compact{hit.begin, 0, static_cast<uint8_t>(hit.end - hit.begin), hit.v6};
-                  if (hit.v6) {
-                    compact.value = static_cast<uint32_t>(v6_list.size() / 16);
-                    v6_list.insert(v6_list.end(), hit.bytes.begin(), hit.bytes.end());
-                  } else {
-                    compact.value = static_cast<uint32_t>(v4_list.size());
-                    v4_list.push_back(hit.v4);
-                  }
-                  hit_list.push_back(compact);
-                  return true;
-                });
+  const uint64_t line_feeds = ScanAddresses(
+      text, set.has_v4(), set.has_v6(), [&hit_list, &v4_list, &v6_list](const AddressHit& hit) {
+        Hit compact{hit.begin, hit.line, 0, static_cast<uint8_t>(hit.end - hit.begin), hit.v6};
+        if (hit.v6) {
+          compact.value = static_cast<uint32_t>(v6_list.size() / 16);
+          v6_list.insert(v6_list.end(), hit.bytes.begin(), hit.bytes.end());
+        } else {
+          compact.value = static_cast<uint32_t>(v4_list.size());
+          v4_list.push_back(hit.v4);
+        }
+        hit_list.push_back(compact);
+        return true;
+      });
   std::vector<uint32_t>& v4_id_list = v4_ids;
   std::vector<uint32_t>& v6_id_list = v6_ids;
   v4_id_list.resize(v4_list.size());
@@ -142,7 +115,7 @@ std::vector<MatchedLine> FindMatchedLines(std::string_view text, const intel::In
   std::vector<Found> found;
   for (const Hit& hit : hit_list) {
     const intel::IndicatorRef indicator = set.Entry((hit.v6 ? v6_id_list : v4_id_list)[hit.value]);
-    if (indicator) found.push_back({hit.begin, hit.begin + hit.length, indicator});
+    if (indicator) found.push_back({hit.begin, hit.begin + hit.length, hit.line, indicator});
   }
   if (set.has_names() || set.has_urls() || set.has_hashes()) {
     const size_t addresses = found.size();
@@ -153,29 +126,23 @@ std::vector<MatchedLine> FindMatchedLines(std::string_view text, const intel::In
     }
   }
   std::vector<MatchedLine> lines;
-  size_t counted = 0;       // line feeds counted before this offset
-  uint64_t line_index = 0;  // of the line holding `counted`
-  size_t line_start = 0;
+  size_t after_last_line = 0;  // where the previous matched line ended
   for (size_t f = 0; f < found.size();) {
     const size_t at = found[f].begin;
-    if (const size_t newlines = CountNewlines(text.data() + counted, at - counted); newlines > 0) {
-      line_index += newlines;
-      const auto* last =
-          static_cast<const char*>(memrchr(text.data() + counted, '\n', at - counted));
-      line_start = static_cast<size_t>(last - text.data()) + 1;
-    }
-    counted = at;
+    const auto* feed = static_cast<const char*>(
+        memrchr(text.data() + after_last_line, '\n', at - after_last_line));
+    const size_t line_start = feed == nullptr ? after_last_line : feed - text.data() + 1;
     const size_t line_end = std::min(text.find('\n', at), text.size());
     MatchedLine line;
-    line.index = line_index;
+    line.index = found[f].line;
     line.text = text.substr(line_start, line_end - line_start);
     if (!line.text.empty() && line.text.back() == '\r') line.text.remove_suffix(1);
     for (; f < found.size() && found[f].begin < line_end; ++f) line.found.push_back(found[f]);
     lines.push_back(std::move(line));
+    after_last_line = line_end;
   }
-  if (lines_in_text != nullptr) {  // the rest of the line feeds, and a last line without one
-    line_index += CountNewlines(text.data() + counted, text.size() - counted);
-    *lines_in_text = text.empty() ? 0 : line_index + (text.back() == '\n' ? 0 : 1);
+  if (lines_in_text != nullptr) {  // and a last line without a line feed
+    *lines_in_text = text.empty() ? 0 : line_feeds + (text.back() == '\n' ? 0 : 1);
   }
   return lines;
 }

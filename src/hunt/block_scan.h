@@ -15,6 +15,7 @@ namespace vigil::hunt {
 // One indicator occurrence: byte offsets into the block and the entry that matched.
 struct Found {
   size_t begin = 0, end = 0;
+  uint64_t line = 0;  // 0-based line within the block
   intel::IndicatorRef indicator;
 };
 
@@ -26,7 +27,7 @@ struct MatchedLine {
 
 // Every line of `text` with at least one match, in order: addresses where grepcidr finds them,
 // plus domain names, URLs and hashes when the set has entries of those kinds. With
-// `lines_in_text`, also CountLines(text), counted in the same pass.
+// `lines_in_text`, also CountLines(text), counted by the address scan as it goes.
 std::vector<MatchedLine> FindMatchedLines(std::string_view text, const intel::IndicatorSet& set,
                                           uint64_t* lines_in_text = nullptr);
 
