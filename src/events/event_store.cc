@@ -260,11 +260,12 @@ Status EventStore::ForEach(const EventQuery& q, const std::function<bool(StoredE
   if (!q.host.empty()) sql += " AND host = ?4 COLLATE NOCASE";
   if (!q.source_type.empty()) sql += " AND source_type = ?5";
   if (q.orgs) {
-    sql += " AND org_id IN (";
+    sql += " AND (org_id IN (";
     for (size_t i = 0; i < q.orgs->size(); ++i) {
       sql += (i ? "," : "") + std::to_string((*q.orgs)[i]);
     }
-    sql += ")";
+    const bool none = std::find(q.orgs->begin(), q.orgs->end(), 0) != q.orgs->end();
+    sql += none ? ") OR org_id IS NULL)" : "))";
   }
   sql += " ORDER BY time DESC, id DESC";
   VIGIL_ASSIGN_OR_RETURN(sqlite3 * db, impl_->Acquire());

@@ -38,8 +38,8 @@ struct EventQuery {
   int64_t from_ms = 0, to_ms = INT64_MAX;  // event time, inclusive
   std::string host;                        // exact, case-insensitive; empty: any
   std::string source_type;                 // "syslog" | "json"; empty: any
-  // Organisations whose events the caller may see; nullopt: every event, also those of no
-  // organisation.
+  // Organisations whose events the caller may see (0: the events of no organisation, from
+  // senders that are not registered assets); nullopt: every event.
   std::optional<std::vector<int64_t>> orgs;
   // Paging: only events after this one in the order (time, id) descending; INT64_MAX: none.
   int64_t before_id = INT64_MAX;

@@ -151,6 +151,17 @@ TEST(EventStore, SearchFiltersByTimeHostOrgAndPagesNewestFirst) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->items.size(), 5u);  // i % 5 == 0 and even: 0, 10, 20, 30, 40
   for (const StoredEvent& e : r->items) EXPECT_EQ(e.org_id, 7);
+
+  // 0 stands for the events of no organisation.
+  scoped.orgs = std::vector<int64_t>{0};
+  r = (*store)->Search(scoped, [](const StoredEvent& e) { return e.host == "even"; });
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->items.size(), 20u);  // the 25 even ones but for the five of organisation 7
+  for (const StoredEvent& e : r->items) EXPECT_EQ(e.org_id, 0);
+  scoped.orgs = std::vector<int64_t>{7, 0};
+  r = (*store)->Search(scoped, [](const StoredEvent& e) { return e.host == "even"; });
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->items.size(), 25u);
 }
 
 TEST(EventStore, RetentionByLevelAndSize) {

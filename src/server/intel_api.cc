@@ -356,6 +356,16 @@ Json IsoMsOrNull(int64_t ms) {
   return FormatTimestamp(Clock::time_point(std::chrono::milliseconds(ms)));
 }
 
+// The organisations whose stored events a connection check of a list of `org` reads: its subtree,
+// and for a caller who sees every organisation and a top-level list, also the events of senders
+// that are not registered assets (organisation 0), which nobody else can see.
+std::vector<int64_t> ConnectionScope(const Call& call, int64_t org) {
+  const OrgTree& tree = call.access->tree();
+  std::vector<int64_t> orgs = tree.Subtree(org);
+  if (!call.access->VisibleOrgs() && tree.Chain(org).empty()) orgs.push_back(0);
+  return orgs;
+}
+
 // "Is any recent connection on this list?": the stored events of `orgs` since `since_ms` in which
 // an entry of `set` appears (as `vigil hunt` finds it), grouped by listed address and host.
 Result<Json> RecentConnections(events::EventStore& store, const intel::IndicatorSet& set,
@@ -510,7 +520,7 @@ Result<http::Response> ImportList(Call& call, const ApiSettings& settings) {
   if (recent_since && settings.monitoring != nullptr) {
     VIGIL_ASSIGN_OR_RETURN(connections,
                            RecentConnections(settings.monitoring->events(), matcher.set(),
-                                             call.access->tree().Subtree(org), *recent_since));
+                                             ConnectionScope(call, org), *recent_since));
   }
 
   VIGIL_ASSIGN_OR_RETURN(auto stored, call.tx.Get(domain::kIntelLists, list_id));
@@ -570,9 +580,8 @@ Result<http::Response> ListConnections(Call& call, const ApiSettings& settings) 
                          ListEntries(call, id, list, /*addresses_only=*/false));
   const intel::IndicatorSet set = intel::IndicatorSet::Build(std::move(entries), UnixNow());
   const int64_t org = IntField(list, "org_id").value_or(0);
-  VIGIL_ASSIGN_OR_RETURN(
-      Json connections,
-      RecentConnections(m->events(), set, call.access->tree().Subtree(org), *since));
+  VIGIL_ASSIGN_OR_RETURN(Json connections,
+                         RecentConnections(m->events(), set, ConnectionScope(call, org), *since));
   return JsonResponse(200, connections);
 }
 

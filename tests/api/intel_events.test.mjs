@@ -37,17 +37,19 @@ before(async () => {
   tcpPort = await freePort();
   ({ srv, url: U, admin, org } = await startDemo({ extraArgs: ['--syslog-tcp', `127.0.0.1:${tcpPort}`] }));
   // Two NAT sessions behind mail-01's public address around the listed time (the first on the
-  // listed port), one in another hour, and a workstation of xã An Phú talking to 8.8.8.8.
+  // listed port), one in another hour, a workstation of xã An Phú talking to 8.8.8.8, and a sender
+  // that is no registered asset (its events belong to no organisation) talking to it too.
   await sendTcp(tcpPort, [
     fortigate('08:15:30', '10.20.1.41', 51234, '203.0.113.101', 40001),
     fortigate('08:16:00', '10.20.1.99', 5000, '203.0.113.101', 40002),
     fortigate('11:00:00', '10.20.1.77', 6000, '203.0.113.101', 40003),
     `<14>1 ${isoDate}T03:00:00Z xa-anphu-pc01 agent - - - outbound connection to 8.8.8.8:443 established`,
+    `<14>1 ${isoDate}T03:30:00Z unregistered-box agent - - - outbound connection to 8.8.8.8:53 established`,
   ].map(octet).join(''));
   await eventually(async () => {
     const r = await api(U, admin.token, 'GET', `/events?from=${isoDate}T00:00:00Z&limit=10`);
-    return r.json?.items?.length === 4;
-  }, 'the four syslog events');
+    return r.json?.items?.length === 5;
+  }, 'the five syslog events');
 });
 
 after(() => srv?.stop());
@@ -78,9 +80,14 @@ describe('indicator lists against stored events', () => {
   test('an import answers at once which stored events of the subtree hold a listed address', async () => {
     const c = imported.connections;
     assert.equal(c.truncated, false);
-    assert.ok(c.events_examined >= 4, JSON.stringify(c));
-    assert.equal(c.items.length, 2, JSON.stringify(c.items));
-    const got = byIp(c.items);
+    assert.ok(c.events_examined >= 5, JSON.stringify(c));
+    assert.equal(c.items.length, 3, JSON.stringify(c.items));
+    // An administrator's check of a top-level list also reads the senders nobody registered.
+    const stray = c.items.find((i) => i.host === 'unregistered-box');
+    assert.equal(stray.ip, '8.8.8.8');
+    assert.equal(stray.org_id, null);
+    assert.equal(stray.asset_id, null);
+    const got = byIp(c.items.filter((i) => i !== stray));
     const mail = got['203.0.113.101'];
     assert.equal(mail.indicator, '203.0.113.101');
     assert.equal(mail.family, 'Mirai');
@@ -103,6 +110,7 @@ describe('indicator lists against stored events', () => {
     const r = await api(U, admin.token, 'GET', `/intel/lists/${list.id}/connections?recent=30d`);
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(byIp(r.json.items)['203.0.113.101'].events, 3);
+    assert.ok(r.json.items.some((i) => i.host === 'unregistered-box'), r.text);
     const none = await api(U, admin.token, 'GET', `/intel/lists/${list.id}/connections?recent=1s`);
     assert.equal(none.status, 200, none.text);
     assert.deepEqual(none.json.items, []);
@@ -147,7 +155,8 @@ describe('indicator lists against stored events', () => {
     const r = await importList(apOfficer.token, 'name=an-phu.csv&format=botnet-csv');
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.list.org_id, org['SX-AP']);
-    assert.deepEqual(r.json.connections.items.map((c) => c.ip), ['8.8.8.8']);
+    // Neither the firewall's events nor the unregistered sender's are the officer's to read.
+    assert.deepEqual(r.json.connections.items.map((c) => c.host), ['xa-anphu-pc01']);
     const again = await api(U, apOfficer.token, 'GET', `/intel/lists/${r.json.list.id}/connections`);
     assert.deepEqual(again.json.items.map((c) => c.host), ['xa-anphu-pc01']);
     // The firewall's sessions belong to Trung tâm Chuyển đổi số: not the officer's to read.
