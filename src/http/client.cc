@@ -177,7 +177,7 @@ struct Client::Impl {
                          asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                          asio::ssl::context::no_tlsv1_1,
                      ec);
-    if (options.insecure) {
+    if (options.insecure || !options.pin_sha256.empty()) {  // a pin is checked after the handshake
       ctx->set_verify_mode(asio::ssl::verify_none, ec);
     } else {
       ctx->set_verify_mode(asio::ssl::verify_peer, ec);
@@ -247,7 +247,7 @@ struct Client::Impl {
     SSL* ssl = tls->native_handle();
     const bool ip = IsIpLiteral(u.host);
     if (!ip) SSL_set_tlsext_host_name(ssl, u.host.c_str());
-    if (!options.insecure) {
+    if (!options.insecure && options.pin_sha256.empty()) {
       const int set = ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), u.host.c_str())
                          : SSL_set1_host(ssl, u.host.c_str());
       if (set != 1) return Internal("cannot set the expected host name " + u.host);
@@ -265,7 +265,28 @@ struct Client::Impl {
       Close();
       return Unavailable(why + " (" + std::string(url) + ")");
     }
+    if (!options.pin_sha256.empty() && PeerSha256() != options.pin_sha256) {
+      Close();
+      return Unavailable("the server's certificate is not the one pinned at enrolment (" +
+                         std::string(url) + ")");
+    }
     return Status::Ok();
+  }
+
+  std::string PeerSha256() const {
+    if (!tls) return {};
+    X509* cert = SSL_get0_peer_certificate(tls->native_handle());
+    if (cert == nullptr) return {};
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (X509_digest(cert, EVP_sha256(), digest, &length) != 1) return {};
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < length; ++i) {
+      hex.push_back(kHex[digest[i] >> 4]);
+      hex.push_back(kHex[digest[i] & 15]);
+    }
+    return hex;
   }
 
   template <class Start>
@@ -363,6 +384,8 @@ Result<ClientResponse> Client::Request(std::string_view method, std::string_view
 }
 
 void Client::Close() { impl_->Close(); }
+
+std::string Client::PeerCertificateSha256() const { return impl_->PeerSha256(); }
 
 Result<ClientResponse> Post(const ClientOptions& options, std::string_view url,
                             std::string_view content_type, std::string_view body,

@@ -7,7 +7,8 @@
 // name is sent as SNI; `insecure` turns verification off and must be asked for explicitly. Each
 // request, from connecting to the last byte of the answer, is bounded by `timeout`. Errors are
 // values that name the URL: InvalidArgument for bad URLs and unusable CA files, Unavailable for
-// network failures (refused, unreachable, reset, TLS handshake or verification failures), and
+// network failures (refused, unreachable, reset, TLS handshake or verification failures, a
+// certificate other than the pinned one), and
 // ResourceExhausted for a timeout. HTTP error statuses (4xx, 5xx) are responses, not errors.
 // Not thread-safe: one Client per thread.
 #pragma once
@@ -27,6 +28,10 @@ namespace vigil::http {
 struct ClientOptions {
   std::string ca_file;    // PEM file of trusted certificates; empty: the system's store
   bool insecure = false;  // accept any certificate (no verification at all)
+  // Lower-case hex SHA-256 of the server's certificate (DER). When set, the server must present
+  // exactly that certificate; its chain and names are then not checked (an agent pins the
+  // server it enrolled with, whose certificate is often self-signed).
+  std::string pin_sha256;
   std::chrono::milliseconds timeout{60'000};  // per request, connecting included
   std::string user_agent = "vigil";
   size_t max_response_bytes = 16 << 20;
@@ -77,6 +82,10 @@ class Client {
 
   // Closes the connection, if any (the next request opens a new one).
   void Close();
+
+  // The SHA-256 (lower-case hex) of the certificate the server presented on the current TLS
+  // connection; empty when there is none.
+  std::string PeerCertificateSha256() const;
 
  private:
   struct Impl;

@@ -196,6 +196,29 @@ TEST_F(ClientTlsTest, RejectsACertificateForAnotherName) {
   EXPECT_THAT(res.status().message(), HasSubstr("certificate"));
 }
 
+// An agent pins the certificate it saw at enrolment: that one certificate is accepted with no
+// CA and under any name, and any other is refused.
+TEST_F(ClientTlsTest, APinnedCertificateIsAcceptedAndNoOther) {
+  ClientOptions verified;
+  verified.ca_file = cert_;
+  Client first(verified);
+  ASSERT_TRUE(first.Post(Url(true, "localhost", server_->port()), "text/plain", "x").ok());
+  const std::string pin = first.PeerCertificateSha256();
+  ASSERT_EQ(pin.size(), 64u);
+
+  ClientOptions pinned;
+  pinned.pin_sha256 = pin;
+  auto res = Post(pinned, Url(true, "127.0.0.1", server_->port()), "text/plain", "x");
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->status, 201);
+
+  pinned.pin_sha256 = std::string(64, '0');
+  auto refused = Post(pinned, Url(true, "127.0.0.1", server_->port()), "text/plain", "x");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable);
+  EXPECT_THAT(refused.status().message(), HasSubstr("pinned"));
+}
+
 TEST_F(ClientTlsTest, AnUnreadableCaFileIsAUsageError) {
   ClientOptions options;
   options.ca_file = (dir_ / "missing.pem").string();

@@ -292,4 +292,24 @@ bool IsLoopbackHost(std::string_view host) {
   return false;
 }
 
+Result<std::string> CertificateSha256(const std::filesystem::path& cert_file) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(cert_file.c_str(), "r"), BIO_free);
+  if (!bio) return InvalidArgument("cannot read the certificate", cert_file.string());
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
+  if (!cert) return InvalidArgument("not a PEM certificate", cert_file.string());
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (X509_digest(cert.get(), EVP_sha256(), digest, &length) != 1) {
+    return Internal("cannot digest the certificate " + cert_file.string());
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 15]);
+  }
+  return hex;
+}
+
 }  // namespace vigil::http

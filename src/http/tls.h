@@ -37,6 +37,10 @@ Status EnsureSelfSignedCertificate(const std::filesystem::path& cert,
 Status ConfigureServerTls(ssl_ctx_st* ctx, const std::filesystem::path& cert_file,
                           const std::filesystem::path& key_file);
 
+// Lower-case hex SHA-256 of the first certificate in a PEM file (its DER form): what a client
+// pins (ClientOptions::pin_sha256). InvalidArgument naming the file when it cannot be read.
+Result<std::string> CertificateSha256(const std::filesystem::path& cert_file);
+
 // True for hosts that only reach this machine: "localhost" (any case, optional trailing dot),
 // any IPv4 address in 127.0.0.0/8, "::1", "[::1]" and IPv4-mapped loopback ("::ffff:127.0.0.1").
 // False for everything else, including "", "0.0.0.0", "::" and names with a port.
