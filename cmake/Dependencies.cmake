@@ -21,3 +21,4 @@ pkg_check_modules(YAML REQUIRED IMPORTED_TARGET yaml-0.1)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(HYPERSCAN REQUIRED IMPORTED_TARGET libhs)  # Vectorscan
 find_package(simdjson REQUIRED)
+pkg_check_modules(YARA REQUIRED IMPORTED_TARGET yara)  # the agent's malware scanner

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The agent's malware scanner against the yara CLI on the same rules and tree, in the same run.
+#
+#   bench/agent_scan_bench.sh [RULES_DIR] [TREE]
+#
+# RULES_DIR (default ../shared/data/yara/signature-base) holds *.yar files; they are compiled
+# with yarac into one file (with the LOKI/THOR external variables; files that do not compile are
+# left out and listed). TREE (default /usr/bin) is warmed into the page cache, then scanned by
+#   yara -p 1 -N -z 64MiB -r -C      one thread, all string matches (yara's default)
+#   yara -p 1 -N -z 64MiB -r -C -f   one thread, fast matching mode (what vigil-agent uses)
+#   vigil-agent scan --no-cache            every file scanned
+#   vigil-agent scan --cache DB (twice)    first scan, then the incremental rescan
+# and prints wall seconds, CPU seconds, MB/s over the tree's regular files and the ratio to
+# yara -p 1. -N (no symlinks) and -z (skip files over 64 MiB) make yara visit the files the agent
+# visits: without -N yara scans every symlink's target again. Builds nothing: expects
+# build/src/agent/vigil-agent (scripts/build.sh vigil-agent); without it only yara is timed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RULES=${1:-../shared/data/yara/signature-base}
+TREE=${2:-/usr/bin}
+AGENT=build/src/agent/vigil-agent
+command -v yara >/dev/null && command -v yarac >/dev/null ||
+  { echo "yara is not installed (apt-get install yara)"; exit 2; }
+[ -d "$RULES" ] || { echo "no rule directory $RULES"; exit 2; }
+WORK=$(mktemp -d /tmp/vigil-scan-bench.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+EXT=(-d filename= -d filepath= -d extension= -d filetype= -d owner=)
+
+# Compile: everything at once, else file by file keeping the files that compile.
+mapfile -t files < <(find "$RULES" -maxdepth 1 -type f \( -name '*.yar' -o -name '*.yara' \) | sort)
+if ! yarac "${EXT[@]}" "${files[@]}" "$WORK/rules.yarc" 2>"$WORK/yarac.txt"; then
+  good=()
+  for f in "${files[@]}"; do
+    if yarac "${EXT[@]}" "$f" "$WORK/one.yarc" 2>>"$WORK/yarac.txt"; then good+=("$f"); else echo "  left out: $f"; fi
+  done
+  yarac "${EXT[@]}" "${good[@]}" "$WORK/rules.yarc"
+fi
+bytes=$(find "$TREE" -type f -size -65536k -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+nfiles=$(find "$TREE" -type f | wc -l)
+find "$TREE" -type f -exec cat {} + >/dev/null 2>&1 || true  # page cache
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "rules: ${#files[@]} files in $RULES; tree: $TREE, $nfiles regular files, $((bytes / 1000000)) MB in files up to 64 MiB"
+printf '%-26s %8s %8s %8s %9s\n' run wall_s cpu_s MB/s vs_yara
+
+base=""
+# run NAME COMMAND...: one line of figures; the scanners exit 1 when they find something.
+run() {
+  local name=$1
+  shift
+  /usr/bin/time -f "%e %U %S" -o "$WORK/time.txt" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt" || [ $? -eq 1 ] ||
+    { echo "$name failed:"; tail -5 "$WORK/err.txt"; return; }
+  read -r secs user sys <"$WORK/time.txt"
+  [ -n "$base" ] || base=$secs
+  awk -v n="$name" -v s="$secs" -v u="$user" -v y="$sys" -v b="$bytes" -v base="$base" 'BEGIN {
+    printf "%-26s %8.2f %8.2f %8.1f %8.2fx\n", n, s, u + y, (s > 0 ? b / 1e6 / s : 0), (s > 0 ? base / s : 0) }'
+}
+
+run "yara -p 1" yara "${EXT[@]}" -p 1 -N -z 67108864 -r -C "$WORK/rules.yarc" "$TREE"
+run "yara -p 1 -f" yara "${EXT[@]}" -p 1 -N -z 67108864 -f -r -C "$WORK/rules.yarc" "$TREE"
+if [ -x "$AGENT" ]; then
+  run "vigil-agent no cache" "$AGENT" scan --rules-dir "$RULES" --no-cache "$TREE"
+  run "vigil-agent first scan" "$AGENT" scan --rules-dir "$RULES" --cache "$WORK/cache.db" "$TREE"
+  run "vigil-agent rescan" "$AGENT" scan --rules-dir "$RULES" --cache "$WORK/cache.db" "$TREE"
+else
+  echo "($AGENT not built: vigil-agent runs skipped)"
+fi
+echo "(vs_yara: yara -p 1 wall time / this run's wall time; vigil-agent times include compiling the rules)"

@@ -1,0 +1,1 @@
+rule broken { strings: $a = "x" condition: $b
