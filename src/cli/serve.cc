@@ -149,6 +149,11 @@ int RunServe(const ServeFlags& flags, const char* argv0) {
 
   server::AppOptions app_options;
   app_options.api.monitoring = monitoring->get();
+  if (tls) {
+    auto digest = http::CertificateSha256(options.cert_file);
+    if (!digest.ok()) return Fail(digest.status());
+    app_options.api.tls_certificate_sha256 = *digest;
+  }
   app_options.api.assessment = config.assessment;
   app_options.api.session_lifetime = std::chrono::hours(config.session_hours);
   app_options.api.lockout_failures = config.lockout_failures;

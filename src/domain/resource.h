@@ -84,6 +84,13 @@ extern const ResourceSpec kFindings;
 extern const ResourceSpec kAlerts;
 extern const ResourceSpec kSuppressions;
 extern const ResourceSpec kIngestSources;
+// Endpoint agents, their enrolment tokens, tasks and detections, and the YARA rule files they
+// scan with (agent_api.cc).
+extern const ResourceSpec kAgents;
+extern const ResourceSpec kEnrollmentTokens;
+extern const ResourceSpec kAgentTasks;
+extern const ResourceSpec kAgentDetections;
+extern const ResourceSpec kYaraRules;
 
 // The resources exposed as CRUD collections under /api/v1, in documentation order.
 std::span<const ResourceSpec* const> ApiResources();

@@ -23,6 +23,12 @@ constexpr std::string_view kUserRoles[] = {"admin", "analyst", "unit_officer", "
 constexpr std::string_view kFindingStatuses[] = {"open", "cleaned", "false_positive"};
 constexpr std::string_view kAlertStatuses[] = {"new", "acknowledged", "closed"};
 constexpr std::string_view kSeverities[] = {"low", "medium", "high", "critical"};
+constexpr std::string_view kAgentStatuses[] = {"active", "revoked"};
+constexpr std::string_view kAgentTaskKinds[] = {"scan", "quarantine", "restore", "delete"};
+constexpr std::string_view kAgentTaskStatuses[] = {"pending", "sent", "done", "failed"};
+constexpr std::string_view kDetectionKinds[] = {"yara", "hash"};
+constexpr std::string_view kDetectionStatuses[] = {"detected", "quarantined", "restored",
+                                                   "deleted"};
 
 constexpr FieldSpec Id() { return {.name = "id", .type = kInt, .access = RO}; }
 constexpr FieldSpec Created() { return {.name = "created_at", .type = kTimestamp, .access = RO}; }
@@ -259,6 +265,98 @@ constexpr FieldSpec kIngestSourceFields[] = {
     Updated(),
 };
 
+// An enrolled endpoint agent (vigil-agent). Everything but the asset link and the settings is
+// reported by the agent or set by the server; the secret is kept only as a digest.
+constexpr FieldSpec kAgentFields[] = {
+    Id(),
+    {.name = "name", .type = kString, .access = RO, .searchable = true},
+    {.name = "org_id", .type = kRef, .access = RO, .ref = "orgs"},
+    {.name = "asset_id", .type = kRef, .ref = "assets"},
+    {.name = "status", .type = kEnum, .access = RO, .values = kAgentStatuses},
+    {.name = "version", .type = kString, .access = RO},
+    {.name = "os", .type = kString, .access = RO, .searchable = true},
+    {.name = "kernel", .type = kString, .access = RO},
+    {.name = "addresses", .type = kJson, .access = RO},
+    {.name = "package_count", .type = kInt, .access = RO},
+    {.name = "last_seen", .type = kTimestamp, .access = RO},
+    {.name = "last_scan_at", .type = kTimestamp, .access = RO},
+    {.name = "last_scan", .type = kJson, .access = RO},
+    {.name = "health", .type = kJson, .access = RO},
+    {.name = "settings", .type = kJson},
+    {.name = "last_seq", .type = kInt, .access = RO},
+    {.name = "dropped_events", .type = kInt, .access = RO},
+    {.name = "inventory", .type = kJson, .access = Access::kInternal},
+    {.name = "inventory_at", .type = kTimestamp, .access = RO},
+    {.name = "token_hash", .type = kString, .access = Access::kInternal},
+    {.name = "revoked_at", .type = kTimestamp, .access = RO},
+    {.name = "revoked_by_name", .type = kString, .access = RO},
+    Created(),
+    Updated(),
+};
+
+// A one-time token that enrols one agent into an organisation before it expires.
+constexpr FieldSpec kEnrollmentTokenFields[] = {
+    Id(),
+    {.name = "org_id", .type = kRef, .required = true, .ref = "orgs"},
+    Text("note", 200),
+    {.name = "token_hash", .type = kString, .access = Access::kInternal},
+    {.name = "expires_at", .type = kTimestamp, .access = RO},
+    {.name = "used_at", .type = kTimestamp, .access = RO},
+    {.name = "agent_id", .type = kRef, .access = RO, .ref = "agents"},
+    {.name = "created_by_name", .type = kString, .access = RO},
+    Created(),
+    Updated(),
+};
+
+// Work for an agent, picked up with its next heartbeat: a scan, or a quarantine action.
+constexpr FieldSpec kAgentTaskFields[] = {
+    Id(),
+    {.name = "agent_id", .type = kRef, .access = RO, .ref = "agents"},
+    {.name = "org_id", .type = kRef, .access = RO, .ref = "orgs"},
+    {.name = "kind", .type = kEnum, .access = RO, .values = kAgentTaskKinds},
+    {.name = "args", .type = kJson, .access = RO},
+    {.name = "status", .type = kEnum, .access = RO, .values = kAgentTaskStatuses},
+    {.name = "result", .type = kJson, .access = RO},
+    {.name = "created_by_name", .type = kString, .access = RO},
+    Created(),
+    Updated(),
+};
+
+// A file an agent found (YARA rule or hash indicator), and what became of it.
+constexpr FieldSpec kAgentDetectionFields[] = {
+    Id(),
+    {.name = "agent_id", .type = kRef, .access = RO, .ref = "agents", .csv = true},
+    {.name = "org_id", .type = kRef, .access = RO, .ref = "orgs", .csv = true},
+    {.name = "asset_id", .type = kRef, .access = RO, .ref = "assets", .csv = true},
+    {.name = "host", .type = kString, .access = RO, .searchable = true, .csv = true},
+    {.name = "path", .type = kString, .access = RO, .searchable = true, .csv = true},
+    {.name = "rule", .type = kString, .access = RO, .searchable = true, .csv = true},
+    {.name = "kind", .type = kEnum, .access = RO, .values = kDetectionKinds, .csv = true},
+    {.name = "label", .type = kString, .access = RO},
+    {.name = "sha256", .type = kString, .access = RO, .searchable = true, .csv = true},
+    {.name = "size", .type = kInt, .access = RO, .csv = true},
+    {.name = "status", .type = kEnum, .access = RO, .values = kDetectionStatuses, .csv = true},
+    {.name = "quarantine_id", .type = kString, .access = RO},
+    {.name = "alert_id", .type = kRef, .access = RO, .ref = "alerts"},
+    {.name = "detected_at", .type = kTimestamp, .access = RO, .csv = true},
+    Created(),
+    Updated(),
+};
+
+// A YARA rule file managed in the console; the enabled ones (and the EICAR test rule) are
+// compiled together and distributed to every agent.
+constexpr FieldSpec kYaraRuleFields[] = {
+    Id(),
+    Text("name", 200, true, true),
+    Multiline("description", 2000),
+    {.name = "source", .type = kString, .required = true, .max = 1 << 20, .multiline = true},
+    {.name = "enabled", .type = kBool},
+    {.name = "rule_count", .type = kInt, .access = RO},
+    {.name = "created_by_name", .type = kString, .access = RO},
+    Created(),
+    Updated(),
+};
+
 }  // namespace
 
 const FieldSpec* ResourceSpec::Field(std::string_view field_name) const {
@@ -282,6 +380,13 @@ const ResourceSpec kFindings{"findings", "finding", kFindingFields, "org_id"};
 const ResourceSpec kAlerts{"alerts", "alert", kAlertFields, "org_id"};
 const ResourceSpec kSuppressions{"suppressions", "suppression", kSuppressionFields, "org_id"};
 const ResourceSpec kIngestSources{"ingest_sources", "log source", kIngestSourceFields, "org_id"};
+const ResourceSpec kAgents{"agents", "agent", kAgentFields, "org_id"};
+const ResourceSpec kEnrollmentTokens{"agent_enrollment_tokens", "enrolment token",
+                                     kEnrollmentTokenFields, "org_id"};
+const ResourceSpec kAgentTasks{"agent_tasks", "agent task", kAgentTaskFields, "org_id"};
+const ResourceSpec kAgentDetections{"agent_detections", "agent detection", kAgentDetectionFields,
+                                    "org_id"};
+const ResourceSpec kYaraRules{"yara_rules", "YARA rule file", kYaraRuleFields, {}};
 
 std::span<const ResourceSpec* const> ApiResources() {
   static constexpr std::array<const ResourceSpec*, 5> kAll = {&kOrgs, &kSystems, &kAssets,
@@ -290,8 +395,10 @@ std::span<const ResourceSpec* const> ApiResources() {
 }
 
 const ResourceSpec* FindResource(std::string_view name) {
-  for (const ResourceSpec* r : {&kOrgs, &kSystems, &kAssets, &kContacts, &kUsers, &kAudit,
-                                &kSessions, &kApiTokens, &kIntelLists, &kFindings}) {
+  for (const ResourceSpec* r :
+       {&kOrgs, &kSystems, &kAssets, &kContacts, &kUsers, &kAudit, &kSessions, &kApiTokens,
+        &kIntelLists, &kFindings, &kAlerts, &kSuppressions, &kIngestSources, &kAgents,
+        &kEnrollmentTokens, &kAgentTasks, &kAgentDetections, &kYaraRules}) {
     if (r->name == name) return r;
   }
   return nullptr;

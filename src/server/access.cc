@@ -83,7 +83,7 @@ Status Access::CheckWrite(const domain::ResourceSpec& spec) const {
     case Role::kAnalyst:
     case Role::kUnitOfficer:
       if (&spec == &domain::kUsers || &spec == &domain::kAudit ||
-          &spec == &domain::kIngestSources) {
+          &spec == &domain::kIngestSources || &spec == &domain::kYaraRules) {
         return PermissionDenied("your role cannot change " + std::string(spec.name));
       }
       return Status::Ok();

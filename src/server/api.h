@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <string>
 
 #include "auth/rate_limiter.h"
 #include "domain/assessment.h"
@@ -19,6 +20,9 @@ struct ApiSettings {
   std::chrono::minutes lockout_duration{15};
   auth::RateLimiter* login_limiter = nullptr;  // per client address; not owned
   Monitoring* monitoring = nullptr;  // events, alerts, ingestion; null: those routes answer 503
+  // Lower-case hex SHA-256 of the server's TLS certificate; empty without TLS. Enrolment tokens
+  // carry it so that agents can check and pin the server.
+  std::string tls_certificate_sha256;
 };
 
 void AddAuthRoutes(Router& router, const ApiSettings& settings);
@@ -48,6 +52,8 @@ Result<int64_t> SyncFindings(Call& call, const domain::ResourceSpec& spec, const
                              const Json& before);
 // Alerts, suppressions, events, log sources, ingestion and status (monitoring_api.cc).
 void AddMonitoringRoutes(Router& router, const ApiSettings& settings);
+// Endpoint agents: console routes and the vigil-agent protocol (agent_api.cc).
+void AddAgentRoutes(Router& router, const ApiSettings& settings);
 // GET /api/v1/openapi.json, generated from the router's routes at call time.
 void AddOpenApiRoute(Router& router);
 

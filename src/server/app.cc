@@ -55,6 +55,7 @@ Result<std::unique_ptr<App>> App::Create(store::Store& store, AppOptions options
   AddOrgRoutes(app->router_);
   AddIntelRoutes(app->router_, app->options_.api);
   AddMonitoringRoutes(app->router_, app->options_.api);
+  AddAgentRoutes(app->router_, app->options_.api);
   AddOpenApiRoute(app->router_);
   return app;
 }

@@ -296,6 +296,101 @@ CREATE TABLE detection_state (
   value INTEGER NOT NULL
 );
 )sql"},
+    // Endpoint agents. An agent's events carry its own sequence numbers; last_seq is the highest
+    // one applied, so a redelivered batch changes nothing (agent_api.cc).
+    {5, "endpoint agents", R"sql(
+CREATE TABLE agents (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  asset_id INTEGER REFERENCES assets(id) ON DELETE SET NULL,
+  status TEXT NOT NULL CHECK (status IN ('active', 'revoked')),
+  version TEXT,
+  os TEXT,
+  kernel TEXT,
+  addresses TEXT,
+  package_count INTEGER,
+  last_seen TEXT,
+  last_scan_at TEXT,
+  last_scan TEXT,
+  health TEXT,
+  settings TEXT,
+  last_seq INTEGER NOT NULL DEFAULT 0,
+  dropped_events INTEGER NOT NULL DEFAULT 0,
+  inventory TEXT,
+  inventory_at TEXT,
+  token_hash TEXT NOT NULL UNIQUE,
+  revoked_at TEXT,
+  revoked_by_name TEXT,
+  search_text TEXT GENERATED ALWAYS AS (vigil_fold(name || char(10) || coalesce(os, ''))) STORED,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX agents_org ON agents(org_id);
+
+CREATE TABLE agent_enrollment_tokens (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  note TEXT,
+  token_hash TEXT NOT NULL UNIQUE,
+  expires_at TEXT NOT NULL,
+  used_at TEXT,
+  agent_id INTEGER REFERENCES agents(id) ON DELETE SET NULL,
+  created_by_name TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE agent_tasks (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  agent_id INTEGER NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('scan', 'quarantine', 'restore', 'delete')),
+  args TEXT,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'done', 'failed')),
+  result TEXT,
+  created_by_name TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX agent_tasks_agent ON agent_tasks(agent_id, status);
+
+CREATE TABLE agent_detections (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  agent_id INTEGER NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  asset_id INTEGER REFERENCES assets(id) ON DELETE SET NULL,
+  host TEXT NOT NULL,
+  path TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('yara', 'hash')),
+  label TEXT,
+  sha256 TEXT,
+  size INTEGER,
+  status TEXT NOT NULL CHECK (status IN ('detected', 'quarantined', 'restored', 'deleted')),
+  quarantine_id TEXT,
+  alert_id INTEGER REFERENCES alerts(id) ON DELETE SET NULL,
+  detected_at TEXT NOT NULL,
+  search_text TEXT GENERATED ALWAYS AS (vigil_fold(host || char(10) || path || char(10) || rule || char(10) || coalesce(sha256, ''))) STORED,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX agent_detections_agent ON agent_detections(agent_id, status);
+CREATE INDEX agent_detections_org ON agent_detections(org_id);
+
+CREATE TABLE yara_rules (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT,
+  source TEXT NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  rule_count INTEGER,
+  created_by_name TEXT,
+  search_text TEXT GENERATED ALWAYS AS (vigil_fold(name)) STORED,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -53,8 +54,10 @@ TEST_F(SqliteStoreTest, MigrationsAppliedOnceAndColumnsMatchSpecs) {
 
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "vigil.db").c_str(), &db), SQLITE_OK);
-  for (const char* name : {"orgs", "systems", "assets", "contacts", "users", "audit", "sessions",
-                           "api_tokens", "intel_lists", "findings"}) {
+  for (const char* name :
+       {"orgs", "systems", "assets", "contacts", "users", "audit", "sessions", "api_tokens",
+        "intel_lists", "findings", "alerts", "suppressions", "ingest_sources", "agents",
+        "agent_enrollment_tokens", "agent_tasks", "agent_detections", "yara_rules"}) {
     const domain::ResourceSpec* spec = domain::FindResource(name);
     std::set<std::string> columns;
     sqlite3_stmt* stmt = nullptr;
@@ -84,7 +87,7 @@ TEST_F(SqliteStoreTest, MigrationsAppliedOnceAndColumnsMatchSpecs) {
                            ? ""
                            : table_sql.substr(fold, table_sql.find(")) STORED", fold) - fold);
     for (const auto& f : spec->fields) {
-      bool in_expr = expr.find("coalesce(" + std::string(f.name) + ",") != std::string::npos;
+      const bool in_expr = std::regex_search(expr, std::regex("\\b" + std::string(f.name) + "\\b"));
       EXPECT_EQ(in_expr, f.searchable) << name << "." << f.name;
     }
   }

@@ -298,8 +298,10 @@ describe('analyst of Sở KH&CN', () => {
 describe('viewer', () => {
   test('every POST, PATCH and DELETE on data is 403 and writes nothing', async () => {
     const doc = (await api(U, null, 'GET', '/openapi.json')).json;
+    // Agents, detections and YARA files: a viewer is refused before the record is looked up.
     const sampleId = {
       orgs: org['SX-YT'], systems: fx.ytSystem, assets: fx.ytAsset, contacts: fx.ytContact, users: ytViewer.id,
+      agents: 1, 'agent-detections': 1, 'yara-rules': 1,
     };
     const bodies = {
       orgs: { name: 'X', kind: 'unit', parent_id: org['SX-YT'] },
@@ -318,6 +320,7 @@ describe('viewer', () => {
       const kind = p.split('/')[3];
       if (['auth', 'tokens'].includes(kind)) continue; // a viewer may log out and manage its own tokens
       if (p === '/api/v1/ingest') continue; // authenticated by a log source's token, not a user
+      if (kind === 'agent') continue; // vigil-agent's protocol: authenticated by the agent's secret
       for (const method of Object.keys(ops)) {
         if (method === 'get') continue;
         const concrete = p.replace('{id}', String(sampleId[kind]));
@@ -423,7 +426,10 @@ describe('authentication of every endpoint in openapi.json', () => {
     const t = await api(U, admin.token, 'POST', '/tokens', { name: 'sweep' });
     assert.equal(t.status, 201, t.text);
     tokenId = t.json.id;
-    const idFor = { orgs: org['SX-YT'], systems: fx.ytSystem, assets: fx.ytAsset, contacts: fx.ytContact, users: yt.id, tokens: tokenId };
+    const idFor = {
+      orgs: org['SX-YT'], systems: fx.ytSystem, assets: fx.ytAsset, contacts: fx.ytContact, users: yt.id, tokens: tokenId,
+      agents: 1, 'agent-detections': 1, 'yara-rules': 1,
+    };
     operations = [];
     for (const [p, ops] of Object.entries(doc.json.paths)) {
       for (const [method, op] of Object.entries(ops)) {

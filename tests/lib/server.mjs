@@ -81,7 +81,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Starts `vigil serve` on a fresh data directory.
  * Returns { url, dataDir, tmp, admin: { username, password }, stop({ keepData }), logs(), pid }.
  */
-export async function startServer({ binary = process.env.VIGIL_BIN, webRoot, demo = false, tls = false, extraArgs = [], env = {}, reuse } = {}) {
+export async function startServer({ binary = process.env.VIGIL_BIN, webRoot, demo = false, tls = false, extraArgs = [], env = {}, reuse, port: fixedPort } = {}) {
   const bin = resolveBinary(binary);
   try {
     await fsp.access(bin, fs.constants.X_OK);
@@ -128,7 +128,7 @@ export async function startServer({ binary = process.env.VIGIL_BIN, webRoot, dem
     throw e;
   }
 
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const host = `127.0.0.1:${port}`;
   const url = `${tls ? 'https' : 'http'}://${host}`;
   const args = ['serve', '--data', dataDir, '--listen', host];
