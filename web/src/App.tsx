@@ -18,6 +18,10 @@ import { AlertsPage } from './pages/Alerts';
 import { AlertDetailPage } from './pages/AlertDetail';
 import { EventsPage } from './pages/Events';
 import { SourcesPage } from './pages/Sources';
+import { AgentsPage } from './pages/Agents';
+import { AgentDetailPage } from './pages/AgentDetail';
+import { QuarantinePage } from './pages/Quarantine';
+import { YaraRulesPage } from './pages/YaraRules';
 import { errorText } from './components/ui';
 
 type Session = { state: 'checking' } | { state: 'anonymous'; expired?: boolean } | { state: 'signed-in'; user: User };
@@ -181,6 +185,15 @@ export function App() {
       break;
     case 'events':
       page = <EventsPage />;
+      break;
+    case 'agents':
+      page = rest[0] === undefined ? <AgentsPage /> : /^\d+$/.test(rest[0]) ? <AgentDetailPage key={rest[0]} id={Number(rest[0])} /> : <NotFound />;
+      break;
+    case 'quarantine':
+      page = <QuarantinePage />;
+      break;
+    case 'yara':
+      page = <YaraRulesPage />;
       break;
     case 'sources':
       page = isAdmin(user) ? <SourcesPage /> : <NotFound />;
