@@ -118,6 +118,7 @@ int StandaloneScan(const std::string& rules_dir, const std::string& cache_file, 
   }
   vigil::agent::ScanLimits limits;
   limits.threads = threads;
+  limits.low_priority = false;  // a responder waiting for the answer; the service scans politely
   vigil::agent::FileScanner scanner(&*rules, nullptr, cache.get(), limits);
   size_t found = 0;
   const auto stats = scanner.Scan(

@@ -261,7 +261,7 @@ class Worker {
       if (errno != ENOENT) shared_->Error(path, std::strerror(errno));
       return;
     }
-    std::string data;
+    std::string_view data;
     const std::string error = ReadAll(fd, &st, &data);
     close(fd);
     if (!error.empty()) {
@@ -302,22 +302,27 @@ class Worker {
     shared_->Progress();
   }
 
-  // Reads the whole (regular) file; refreshes *st from the descriptor. Returns an error message.
-  std::string ReadAll(int fd, struct stat* st, std::string* data) {
+  // Reads the whole (regular) file into this worker's buffer (reused from file to file, never
+  // zero-filled; a copy rather than a mapping, so that a file truncated meanwhile cannot fault);
+  // refreshes *st from the descriptor. Returns an error message.
+  std::string ReadAll(int fd, struct stat* st, std::string_view* data) {
     if (fstat(fd, st) != 0) return std::strerror(errno);
     if (!S_ISREG(st->st_mode)) return "not a regular file";
     const auto size = static_cast<uint64_t>(st->st_size);
     if (size > limits_.max_file_bytes) return "grew past the size limit during the scan";
-    data->resize(size);
+    if (size > buffer_capacity_) {
+      buffer_ = std::make_unique_for_overwrite<char[]>(size);
+      buffer_capacity_ = size;
+    }
     size_t got = 0;
     while (got < size) {
-      const ssize_t n = pread(fd, data->data() + got, size - got, static_cast<off_t>(got));
+      const ssize_t n = pread(fd, buffer_.get() + got, size - got, static_cast<off_t>(got));
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return std::strerror(errno);
       if (n == 0) break;  // shrank: scan what is there
       got += static_cast<size_t>(n);
     }
-    data->resize(got);
+    *data = std::string_view(buffer_.get(), got);
     return "";
   }
 
@@ -382,6 +387,8 @@ class Worker {
   Shared* shared_;
   YR_SCANNER* scanner_ = nullptr;
   bool scanner_failed_ = false;
+  std::unique_ptr<char[]> buffer_;  // file contents, reused
+  uint64_t buffer_capacity_ = 0;
   std::vector<RuleMatch> matches_;
   std::unordered_map<uid_t, std::string> owners_;
   double cpu_share_ = 1.0;
