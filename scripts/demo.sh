@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh vigil
+scripts/build.sh vigil vigil-agent
 
 DATA=${VIGIL_DATA:-$PWD/vigil-data}
 LISTEN=${VIGIL_LISTEN:-127.0.0.1:8443}
@@ -42,6 +42,9 @@ cat <<MSG
   Syslog:   udp and tcp $SYSLOG; Sigma rules: ${RULES:-none (set VIGIL_RULES)}
   Try:      logger -n ${SYSLOG%:*} -P ${SYSLOG##*:} -t sshd 'error: unexpected internal error'
             then open Cảnh báo (Alerts) in the console.
+  Agent:    create a token in Máy trạm & máy chủ (Agents), then on this machine:
+            build/src/agent/vigil-agent --home vigil-agent enroll --server $scheme://$LISTEN --token TOKEN
+            build/src/agent/vigil-agent --home vigil-agent run --once
 
 MSG
 exec "$VIGIL" serve --data "$DATA" --listen "$LISTEN" "${monitoring[@]}"
