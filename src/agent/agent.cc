@@ -1,7 +1,6 @@
 #include "agent/agent.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +18,7 @@
 #include "agent/scan/quarantine.h"
 #include "agent/scan/scan_cache.h"
 #include "core/time.h"
+#include "http/tls.h"
 
 namespace vigil::agent {
 namespace {
@@ -28,19 +28,6 @@ namespace fs = std::filesystem;
 constexpr int64_t kQueueBound = 100'000;
 constexpr size_t kBatch = 500;
 constexpr int64_t kInventoryEverySeconds = 600;
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 15]);
-  }
-  return hex;
-}
 
 Result<std::string> ReadWhole(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -291,7 +278,7 @@ Status Agent::SendInventory() {
   Json changed = Json::object();
   Json digests = Json::object();
   for (const auto& [name, section] : inventory.items()) {
-    const std::string digest = Sha256Hex(section.dump());
+    const std::string digest = http::Sha256Hex(section.dump());
     digests[name] = digest;
     if (sent.value(name, "") != digest) changed[name] = section;
   }

@@ -8,7 +8,6 @@
 //
 // Exit codes: 0 done (scan: nothing found), 1 scan found something, 2 usage or setup error,
 // 3 the server refused the agent (revoked, bad token), 4 the server could not be reached.
-#include <openssl/evp.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -22,6 +21,7 @@
 
 #include "agent/agent.h"
 #include "agent/scan/scan_cache.h"
+#include "http/tls.h"
 
 namespace {
 
@@ -65,19 +65,6 @@ void PrintSummary(const vigil::agent::ScanStats& s, size_t detections) {
 }
 
 // A scan with a rule folder and no server: for responders and benchmarks.
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 15]);
-  }
-  return hex;
-}
-
 int StandaloneScan(const std::string& rules_dir, const std::string& cache_file, int threads,
                    const std::vector<std::string>& paths) {
   auto sources = vigil::agent::ReadRuleSources(rules_dir);
@@ -87,7 +74,7 @@ int StandaloneScan(const std::string& rules_dir, const std::string& cache_file, 
   std::string key;
   for (const auto& source : *sources) key += source.name + '\0' + source.text + '\0';
   const std::string compiled_file =
-      cache_file.empty() ? "" : cache_file + ".rules-" + Sha256Hex(key).substr(0, 16);
+      cache_file.empty() ? "" : cache_file + ".rules-" + vigil::http::Sha256Hex(key).substr(0, 16);
   std::optional<vigil::agent::CompiledRules> rules;
   if (!compiled_file.empty()) {
     std::ifstream in(compiled_file, std::ios::binary);

@@ -30,6 +30,9 @@ std::string_view Trim(std::string_view text);
 // Copy of `text` with A-Z mapped to a-z; every other byte unchanged.
 std::string AsciiLower(std::string_view text);
 
+// Lower-case hexadecimal of `bytes` (two digits per byte).
+std::string HexEncode(std::string_view bytes);
+
 // True when `a` and `b` are equal once A-Z are mapped to a-z ("Of" and "of"). No allocation.
 bool EqualsAsciiFoldCase(std::string_view a, std::string_view b);
 

@@ -19,6 +19,8 @@
 #include <memory>
 #include <optional>
 
+#include "core/text.h"
+
 namespace vigil::http {
 namespace {
 
@@ -303,13 +305,14 @@ Result<std::string> CertificateSha256(const std::filesystem::path& cert_file) {
   if (X509_digest(cert.get(), EVP_sha256(), digest, &length) != 1) {
     return Internal("cannot digest the certificate " + cert_file.string());
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 15]);
-  }
-  return hex;
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 }  // namespace vigil::http

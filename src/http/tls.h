@@ -37,6 +37,9 @@ Status EnsureSelfSignedCertificate(const std::filesystem::path& cert,
 Status ConfigureServerTls(ssl_ctx_st* ctx, const std::filesystem::path& cert_file,
                           const std::filesystem::path& key_file);
 
+// Lower-case hex SHA-256 of `data`.
+std::string Sha256Hex(std::string_view data);
+
 // Lower-case hex SHA-256 of the first certificate in a PEM file (its DER form): what a client
 // pins (ClientOptions::pin_sha256). InvalidArgument naming the file when it cannot be read.
 Result<std::string> CertificateSha256(const std::filesystem::path& cert_file);

@@ -6,7 +6,6 @@
 // Agent events carry the agent's sequence numbers and are applied in order in one transaction
 // with agents.last_seq, so a batch delivered twice (the agent did not see the answer) changes
 // nothing the second time: no duplicate detection, alert or task result.
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <mutex>
@@ -20,6 +19,7 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "domain/record.h"
+#include "http/tls.h"
 #include "intel/indicator_set.h"
 #include "server/alerting.h"
 #include "server/api.h"
@@ -37,19 +37,6 @@ constexpr std::string_view kAgentSecretPrefix = "vga_";
 constexpr size_t kMaxEventsPerBatch = 1000;
 constexpr size_t kMaxScanPaths = 64;
 constexpr int64_t kAllRows = 1'000'000;
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 15]);
-  }
-  return hex;
-}
 
 Result<std::vector<Json>> AllOf(store::Transaction& tx, const domain::ResourceSpec& spec,
                                 std::vector<std::pair<std::string, Json>> equals) {
@@ -170,7 +157,7 @@ std::string ListsVersion(const std::vector<Json>& lists) {
   for (const Json& l : lists) {
     key += std::to_string(l["id"].get<int64_t>()) + "@" + l.value("updated_at", "") + ";";
   }
-  return Sha256Hex(key).substr(0, 16);
+  return http::Sha256Hex(key).substr(0, 16);
 }
 
 // ---------- authentication ----------

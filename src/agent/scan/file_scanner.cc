@@ -23,6 +23,7 @@
 
 #include "agent/scan/scan_cache.h"
 #include "agent/scan/yara_util.h"
+#include "core/text.h"
 
 namespace vigil::agent {
 namespace {

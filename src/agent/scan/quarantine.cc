@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/scan/yara_util.h"
+#include "core/text.h"
 
 namespace vigil::agent {
 namespace {

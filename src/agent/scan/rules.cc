@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "agent/scan/yara_util.h"
+#include "core/text.h"
 
 namespace vigil::agent {
 namespace {

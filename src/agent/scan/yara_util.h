@@ -11,7 +11,4 @@ namespace vigil::agent {
 // yr_initialize once per process (thread-safe); libyara is never finalised.
 Status EnsureYaraInitialized();
 
-// Lower-case hex.
-std::string HexEncode(std::string_view bytes);
-
 }  // namespace vigil::agent
