@@ -229,12 +229,15 @@ void AsUnprivileged(Body body) {
 }
 
 TEST(FileScannerTest, UnreadableFileIsCountedAndScanGoesOn) {
-  TempDir dir;
-  std::filesystem::permissions(dir.path(), std::filesystem::perms(0755));
+  // Under /tmp with explicit modes: the unprivileged child must reach everything but the two
+  // unreadable entries, whatever $TMPDIR and the umask are.
+  TempDir dir("/tmp");
   WriteFile(dir / "a/readable.txt", "fine");
   WriteFile(dir / "a/secret.txt", "hidden");
   WriteFile(dir / "z/eicar.com", Eicar());
   WriteFile(dir / "locked/inside.com", Eicar());
+  for (const std::string name : {"", "/a", "/z"}) chmod((dir.path() + name).c_str(), 0755);
+  for (const char* name : {"a/readable.txt", "z/eicar.com"}) chmod((dir / name).c_str(), 0644);
   chmod((dir / "a/secret.txt").c_str(), 0);
   chmod((dir / "locked").c_str(), 0);
   const auto rules = EicarRules();

@@ -20,8 +20,9 @@ inline std::string Eicar() {
 
 class TempDir {
  public:
-  TempDir() {
-    path_ = (std::filesystem::temp_directory_path() / "vigil-scan-test-XXXXXX").string();
+  // Under `base`, or the temporary directory ($TMPDIR may not be reachable by other users).
+  explicit TempDir(const std::filesystem::path& base = std::filesystem::temp_directory_path()) {
+    path_ = (base / "vigil-scan-test-XXXXXX").string();
     if (mkdtemp(path_.data()) == nullptr) path_.clear();
   }
   ~TempDir() {
