@@ -85,8 +85,6 @@ Status StatusOf(const http::ClientResponse& r, std::string_view what) {
   return Status(StatusCode::kInvalidArgument, why);
 }
 
-std::string TimeNow() { return NowTimestamp(); }
-
 // GET /api/v1/agent/hashes's answer (also kept as hashes.json) as the scanner's indicators.
 HashIndicators HashesFrom(const Json& body) {
   HashIndicators hashes;
@@ -178,7 +176,7 @@ Result<Json> Enroll(const std::string& home, const EnrollOptions& options) {
                 {"secret", answer["secret"]},
                 {"pin_sha256", pin},
                 {"ca_file", options.ca_file},
-                {"enrolled_at", TimeNow()},
+                {"enrolled_at", NowTimestamp()},
                 {"last_scheduled_scan", UnixNow()},
                 {"settings", answer.value("settings", Json::object())}};
   VIGIL_RETURN_IF_ERROR(WriteAtomically(state_path, state.dump(2), 0600));
@@ -303,7 +301,7 @@ Result<ScanReport> Agent::Scan(const std::vector<std::string>& paths, int64_t ta
   }
   ScanReport report;
   FileScanner scanner(&rules(), &hashes_, cache.get(), limits);
-  const std::string started = TimeNow();
+  const std::string started = NowTimestamp();
   report.stats = scanner.Scan(paths, [&](const Detection& d) { report.detections.push_back(d); });
   if (cache) VIGIL_RETURN_IF_ERROR(cache->Flush());
   VIGIL_ASSIGN_OR_RETURN(Vault vault, Vault::Open(home_ + "/quarantine"));
@@ -318,7 +316,7 @@ Result<ScanReport> Agent::Scan(const std::vector<std::string>& paths, int64_t ta
     report.quarantined.push_back(vault_id);
     if (on_detection) on_detection(d);
     Json event = {{"type", "detection"},
-                  {"time", TimeNow()},
+                  {"time", NowTimestamp()},
                   {"path", d.path},
                   {"rule", d.rule},
                   {"kind", d.kind},
@@ -331,7 +329,7 @@ Result<ScanReport> Agent::Scan(const std::vector<std::string>& paths, int64_t ta
   }
   const ScanStats& s = report.stats;
   Json scan = {{"type", "scan"},
-               {"time", TimeNow()},
+               {"time", NowTimestamp()},
                {"started", started},
                {"paths", paths},
                {"rules_version", rules().version()},
@@ -360,7 +358,7 @@ Status Agent::RunTask(const Json& task) {
     }
     return Scan(paths, id, /*use_cache=*/true, {}).status();
   }
-  Json result = {{"type", "task"}, {"time", TimeNow()}, {"task_id", id}};
+  Json result = {{"type", "task"}, {"time", NowTimestamp()}, {"task_id", id}};
   Status done;
   auto vault = Vault::Open(home_ + "/quarantine");
   const std::string vault_id = args.value("quarantine_id", Json()).is_string()

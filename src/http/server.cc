@@ -20,6 +20,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/text.h"
 #include "http/beast_request.h"
 #include "http/tls.h"
 
@@ -40,17 +41,6 @@ struct Shared {
   ServerOptions options;
   Handler handler;
 };
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // True if the comma-separated header value lists `token` (case-insensitive).
 bool HasToken(std::string_view value, std::string_view token) {

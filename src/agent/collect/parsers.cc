@@ -9,6 +9,8 @@
 #include <cstring>
 #include <utility>
 
+#include "core/text.h"
+
 namespace vigil::agent {
 namespace {
 
@@ -19,17 +21,6 @@ std::string_view Trim(std::string_view s) {
   if (begin == std::string_view::npos) return {};
   const size_t end = s.find_last_not_of(kSpace);
   return s.substr(begin, end - begin + 1);
-}
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 // Calls fn(line_number, line) for each line, without the '\n' and a trailing '\r'.
