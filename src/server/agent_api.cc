@@ -103,10 +103,20 @@ Status CheckSettings(const Json& settings) {
 
 // ---------- rules and indicators for agents ----------
 
+// Bumped (in detection_state) by every write to the YARA rule files, so that a heartbeat learns
+// whether the compiled set is current from one counter instead of reading every file's source.
+constexpr std::string_view kRulesGeneration = "agent_rules_generation";
+
+Status BumpRulesGeneration(store::Transaction& tx) {
+  VIGIL_ASSIGN_OR_RETURN(int64_t generation, tx.DetectionCounter(kRulesGeneration));
+  return tx.SetDetectionCounter(kRulesGeneration, generation + 1);
+}
+
 // The compiled rule set every agent scans with: the EICAR test rule and the enabled rule files.
-// Compiled once per change of those files and kept for all agents.
+// Compiled once per generation of those files and kept for all agents (one server process
+// serves one store).
 struct RuleBundle {
-  std::string key;      // which files, at which update: recompiled when it changes
+  int64_t generation = 0;
   std::string version;  // CompiledRules::version()
   std::string bytes;    // CompiledRules::Serialize()
   size_t rules = 0;
@@ -115,21 +125,20 @@ struct RuleBundle {
 Result<std::shared_ptr<const RuleBundle>> CurrentRules(store::Transaction& tx) {
   static std::mutex mutex;
   static std::shared_ptr<const RuleBundle> cached;
+  VIGIL_ASSIGN_OR_RETURN(int64_t generation, tx.DetectionCounter(kRulesGeneration));
+  std::lock_guard lock(mutex);
+  if (cached && cached->generation == generation) return cached;
   VIGIL_ASSIGN_OR_RETURN(std::vector<Json> files, AllOf(tx, domain::kYaraRules, {}));
-  std::string key;
   std::vector<agent::RuleSource> sources = {{"eicar.yar", std::string(agent::EicarRuleSource())}};
   for (const Json& f : files) {
-    if (!f.value("enabled", true)) continue;
-    key += std::to_string(f["id"].get<int64_t>()) + "@" + f.value("updated_at", "") + ";";
-    sources.push_back({f.value("name", "") + ".yar", f.value("source", "")});
+    if (f.value("enabled", true))
+      sources.push_back({f.value("name", "") + ".yar", f.value("source", "")});
   }
-  std::lock_guard lock(mutex);
-  if (cached && cached->key == key) return cached;
   // A file that no longer compiles with the others is left out rather than stopping every scan.
   std::vector<std::string> rejected;
   VIGIL_ASSIGN_OR_RETURN(agent::CompiledRules rules, agent::CompileKeepingGood(sources, &rejected));
   auto bundle = std::make_shared<RuleBundle>();
-  bundle->key = key;
+  bundle->generation = generation;
   bundle->version = rules.version();
   bundle->rules = rules.rule_count();
   VIGIL_ASSIGN_OR_RETURN(bundle->bytes, rules.Serialize());
@@ -447,8 +456,10 @@ Result<http::Response> SaveYaraRule(Call& call, bool create) {
   auto compiled = agent::CompiledRules::Compile({{name + ".yar", merged.value("source", "")}});
   if (!compiled.ok()) return InvalidArgument(compiled.status().message(), "source");
   record["rule_count"] = static_cast<int64_t>(compiled->rule_count());
+  VIGIL_RETURN_IF_ERROR(BumpRulesGeneration(call.tx));
   if (create) {
-    if (!record.contains("enabled")) record["enabled"] = true;
+    // DecodeRecord defaults absent booleans to false; a new rule file is enabled unless told.
+    if (!body.contains("enabled")) record["enabled"] = true;
     record["created_by_name"] = call.who->username;
     VIGIL_ASSIGN_OR_RETURN(Json stored, CreateRecord(call, domain::kYaraRules, record));
     return JsonResponse(201, domain::PublicView(domain::kYaraRules, stored));
@@ -462,6 +473,7 @@ Result<http::Response> DeleteYaraRule(Call& call) {
   VIGIL_ASSIGN_OR_RETURN(int64_t id, ParseId(call.params["id"], "id"));
   VIGIL_ASSIGN_OR_RETURN(Json existing, VisibleRecord(call, domain::kYaraRules, id));
   VIGIL_RETURN_IF_ERROR(call.tx.Delete(domain::kYaraRules, id));
+  VIGIL_RETURN_IF_ERROR(BumpRulesGeneration(call.tx));
   VIGIL_RETURN_IF_ERROR(RecordAudit(call, "delete", domain::kYaraRules.name, id, std::nullopt,
                                     domain::PublicView(domain::kYaraRules, existing), nullptr));
   http::Response r;
@@ -487,7 +499,7 @@ Result<std::optional<int64_t>> MatchAsset(store::Transaction& tx, int64_t org,
     if (a.is_string()) ips.insert(a.get<std::string>());
   }
   for (const Json& asset : page.items) {
-    if (AsciiLower(asset.value("hostname", "")) == AsciiLower(hostname)) {
+    if (EqualsNoCase(asset.value("hostname", ""), hostname)) {
       return IntField(asset, "id");
     }
   }

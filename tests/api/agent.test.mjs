@@ -219,6 +219,29 @@ describe('vigil-agent with a running server', () => {
     expectError(await api(U, admin.token, 'POST', '/yara-rules', { name: 'broken', source: 'rule x { condition: nope }' }), 400, { field: 'source' });
   });
 
+  test('a YARA file added in the console reaches the agent, and its removal too', async () => {
+    const marker = 'vigil-marker-7f3a' + '9c';
+    const created = await api(U, admin.token, 'POST', '/yara-rules', {
+      name: 'marker', source: `rule Vigil_Marker { strings: $a = "${marker}" condition: $a }`,
+    });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.json.rule_count, 1);
+    assert.equal(agent('run', '--once').status, 0);
+    const dir = path.join(work, 'marked');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'one.txt'), `x ${marker} x`);
+    const found = agent('scan', '--no-report', dir);
+    assert.equal(found.status, 1, found.stderr);
+    assert.equal(JSON.parse(found.stdout.trim()).rule, 'Vigil_Marker');
+
+    const removed = await api(U, admin.token, 'DELETE', `/yara-rules/${created.json.id}`);
+    assert.equal(removed.status, 204, removed.text);
+    assert.equal(agent('run', '--once').status, 0);
+    fs.writeFileSync(path.join(dir, 'two.txt'), `x ${marker} x`);
+    const clean = agent('scan', '--no-report', dir);
+    assert.equal(clean.status, 0, clean.stdout);
+  });
+
   test('a revoked agent is refused at once', async () => {
     const r = await api(U, admin.token, 'POST', `/agents/${agentId}/revoke`);
     assert.equal(r.status, 200, r.text);
