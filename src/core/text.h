@@ -29,8 +29,6 @@ std::string_view Trim(std::string_view text);
 
 // Copy of `text` with A-Z mapped to a-z; every other byte unchanged.
 std::string AsciiLower(std::string_view text);
-// Equal when ASCII letters are folded to lower case (header names, tokens, host names).
-bool EqualsNoCase(std::string_view a, std::string_view b);
 
 // Lower-case hexadecimal of `bytes` (two digits per byte).
 std::string HexEncode(std::string_view bytes);

@@ -27,7 +27,7 @@ using Deadline = std::chrono::steady_clock::time_point;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && EqualsNoCase(s.substr(0, prefix.size()), prefix);
+  return s.size() >= prefix.size() && EqualsAsciiFoldCase(s.substr(0, prefix.size()), prefix);
 }
 
 bool IsIpLiteral(const std::string& host) {
@@ -79,7 +79,7 @@ std::string Seconds(std::chrono::milliseconds d) {
 
 std::optional<std::string> ClientResponse::Header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (EqualsNoCase(key, name)) return value;
+    if (EqualsAsciiFoldCase(key, name)) return value;
   }
   return std::nullopt;
 }

@@ -49,7 +49,7 @@ bool HasToken(std::string_view value, std::string_view token) {
     std::string_view item = value.substr(0, comma);
     while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
     while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (EqualsNoCase(item, token)) return true;
+    if (EqualsAsciiFoldCase(item, token)) return true;
     value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
   }
   return false;
@@ -103,12 +103,14 @@ bool ToBeastHeader(const Response& in, unsigned version, bhttp::response_header<
   bool has_date = false;
   for (const auto& [name, value] : in.headers) {
     if (!IsToken(name) || !IsFieldValue(value)) return false;
-    if (EqualsNoCase(name, "content-length") || EqualsNoCase(name, "transfer-encoding")) continue;
-    if (EqualsNoCase(name, "connection")) {
+    if (EqualsAsciiFoldCase(name, "content-length") ||
+        EqualsAsciiFoldCase(name, "transfer-encoding"))
+      continue;
+    if (EqualsAsciiFoldCase(name, "connection")) {
       if (HasToken(value, "close")) *close = true;
       continue;
     }
-    has_date = has_date || EqualsNoCase(name, "date");
+    has_date = has_date || EqualsAsciiFoldCase(name, "date");
     res->insert(name, value);
   }
   if (!has_date) res->set(bhttp::field::date, HttpDate());
@@ -214,7 +216,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return;
     }
     parser_->body_limit(body_limit_);
-    if (req.version() >= 11 && EqualsNoCase(req[bhttp::field::expect], "100-continue") &&
+    if (req.version() >= 11 && EqualsAsciiFoldCase(req[bhttp::field::expect], "100-continue") &&
         !parser_->is_done()) {
       continue_.emplace(bhttp::status::continue_, req.version());
       bhttp::async_write(stream_, *continue_, Bind(&Session::OnContinueSent));
@@ -504,7 +506,7 @@ Result<tcp::endpoint> ResolveListenAddress(asio::io_context& ioc, std::string ho
     host = host.substr(1, host.size() - 2);
   }
   if (host.empty() || host == "*") host = "0.0.0.0";
-  if (EqualsNoCase(host, "localhost")) host = "127.0.0.1";
+  if (EqualsAsciiFoldCase(host, "localhost")) host = "127.0.0.1";
   beast::error_code ec;
   asio::ip::address address = asio::ip::make_address(host, ec);
   if (!ec) return tcp::endpoint(address, port);

@@ -499,7 +499,7 @@ Result<std::optional<int64_t>> MatchAsset(store::Transaction& tx, int64_t org,
     if (a.is_string()) ips.insert(a.get<std::string>());
   }
   for (const Json& asset : page.items) {
-    if (EqualsNoCase(asset.value("hostname", ""), hostname)) {
+    if (EqualsAsciiFoldCase(asset.value("hostname", ""), hostname)) {
       return IntField(asset, "id");
     }
   }

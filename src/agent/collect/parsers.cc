@@ -240,7 +240,7 @@ std::vector<DpkgRecord> ParseDpkgStatus(std::string_view text, std::string_view 
     has_field = true;
     const std::string_view field = line.substr(0, colon);
     const std::string_view value = Trim(line.substr(colon + 1));
-    if (EqualsNoCase(field, "Package")) {
+    if (EqualsAsciiFoldCase(field, "Package")) {
       if (value.empty() || value.find_first_of(kSpace) != std::string_view::npos) {
         issues.push_back(
             InvalidArgument("bad package name " + Quote(value), Where(file, number, "Package")));
@@ -248,11 +248,11 @@ std::vector<DpkgRecord> ParseDpkgStatus(std::string_view text, std::string_view 
       }
       current.name = std::string(value);
       has_package = true;
-    } else if (EqualsNoCase(field, "Version")) {
+    } else if (EqualsAsciiFoldCase(field, "Version")) {
       current.version = std::string(value);
-    } else if (EqualsNoCase(field, "Architecture")) {
+    } else if (EqualsAsciiFoldCase(field, "Architecture")) {
       current.arch = std::string(value);
-    } else if (EqualsNoCase(field, "Status")) {
+    } else if (EqualsAsciiFoldCase(field, "Status")) {
       const auto words = SplitWhitespace(value);
       if (words.size() != 3) {
         issues.push_back(InvalidArgument("expected \"want flag status\", got " + Quote(value),
@@ -577,7 +577,7 @@ std::map<std::string, std::string> ParsePamQualityArgs(std::string_view text, st
     const auto tokens = SplitWhitespace(t);
     std::string_view type = tokens[0];
     if (!type.empty() && type.front() == '-') type.remove_prefix(1);
-    if (!EqualsNoCase(type, "password")) return;
+    if (!EqualsAsciiFoldCase(type, "password")) return;
     size_t i = 1;
     if (i < tokens.size() && tokens[i].front() == '[') {  // [value=action ...] control
       while (i < tokens.size() && tokens[i].back() != ']') ++i;
