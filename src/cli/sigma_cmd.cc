@@ -319,13 +319,6 @@ class Scanner {
     std::vector<std::pair<uint64_t, std::string>> bad;
     uint64_t lines = 0, events = 0;
   };
-  // A block kept while workers read it; `text` stays valid when the block moves (an owned block
-  // small enough for the string's inline buffer would otherwise move its bytes).
-  struct HeldBlock {
-    hunt::Block block;
-    std::string_view text;
-  };
-
   static void MatchBlock(const RuleSet& rules, std::string_view text, RuleSet::Scratch& scratch,
                          BlockResult* out) {
     Event event;
@@ -358,19 +351,12 @@ class Scanner {
     for (auto& scratch : scratches) scratch = std::make_unique<RuleSet::Scratch>();
     std::optional<hunt::Block> next = std::move(first);
     uint64_t line_base = 0;
-    std::vector<HeldBlock> held;
-    held.reserve(window);  // never reallocated: `text` may point into a block's own storage
+    std::vector<hunt::Block> held;
     std::vector<BlockResult> results;
     while (next) {
       held.clear();
       while (next && held.size() < window) {
-        const bool owned = !next->storage.empty();
-        const size_t offset =
-            owned ? static_cast<size_t>(next->text.data() - next->storage.data()) : 0;
-        const size_t length = next->text.size();
-        held.push_back({std::move(*next), {}});
-        HeldBlock& h = held.back();
-        h.text = owned ? std::string_view(h.block.storage).substr(offset, length) : h.block.text;
+        held.push_back(std::move(*next));
         VIGIL_ASSIGN_OR_RETURN(next, blocks.Next());
       }
       results.assign(held.size(), BlockResult{});

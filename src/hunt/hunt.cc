@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
-#include <deque>
-#include <future>
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "core/ordered_workers.h"
 #include "core/text.h"
 #include "core/time.h"
 #include "hunt/block_scan.h"
@@ -41,22 +40,22 @@ std::string JsonTail(const Json& json) {
 }  // namespace
 
 struct Hunter::BlockResult {
-  Block block;  // keeps streamed bytes alive until emitted
   uint64_t lines = 0;
-  struct Line {
+  uint64_t matched_lines = 0, matches = 0, malformed = 0, filtered = 0;
+  std::string text;  // kLines: the output, ready to write
+  struct JsonLine {
     uint64_t index = 0;              // 0-based within the block
-    std::string_view text;           // kLines
-    std::vector<std::string> tails;  // kJsonl: each match's JSON without the leading '{'
+    std::vector<std::string> tails;  // each match's JSON without the leading '{'
   };
-  std::vector<Line> matched;
-  uint64_t matches = 0, malformed = 0, filtered = 0;
+  std::vector<JsonLine> json;  // kJsonl: the caller adds "file" and "line", known only in order
 };
 
 Hunter::Hunter(const intel::IndicatorSet& set, HuntOptions options, std::FILE* out)
     : set_(set), options_(options), out_(out) {}
 
 Hunter::BlockResult Hunter::ScanBlock(std::string_view text, logs::LogFormat format,
-                                      const logs::FileContext& context) const {
+                                      const logs::FileContext& context,
+                                      const std::string& line_prefix) const {
   BlockResult result;
   const bool filter = options_.since != 0 || options_.until != 0;
   const bool json = options_.output == OutputMode::kJsonl;
@@ -82,16 +81,17 @@ Hunter::BlockResult Hunter::ScanBlock(std::string_view text, logs::LogFormat for
       continue;
     }
     result.matches += line.found.size();
-    BlockResult::Line out;
-    out.index = line.index;
-    out.text = line.text;
-    if (json) {
-      for (const Found& match : line.found) {
-        out.tails.push_back(JsonTail(MatchJson(text.substr(match.begin, match.end - match.begin),
-                                               match.indicator, format, record, parse_error)));
-      }
+    ++result.matched_lines;
+    if (!json) {
+      result.text.append(line_prefix).append(line.text).push_back('\n');
+      continue;
     }
-    result.matched.push_back(std::move(out));
+    BlockResult::JsonLine& out = result.json.emplace_back();
+    out.index = line.index;
+    for (const Found& match : line.found) {
+      out.tails.push_back(JsonTail(MatchJson(text.substr(match.begin, match.end - match.begin),
+                                             match.indicator, format, record, parse_error)));
+    }
   }
   return result;
 }
@@ -129,24 +129,22 @@ Json Hunter::MatchJson(std::string_view value, intel::IndicatorRef indicator,
 }
 
 void Hunter::Emit(const std::string& path, const BlockResult& result) {
-  std::string& buffer = emit_buffer_;
-  buffer.clear();
-  const std::string file_json = Json(path).dump(-1, ' ', false, Json::error_handler_t::replace);
-  for (const auto& line : result.matched) {
-    if (options_.output == OutputMode::kLines) {
-      if (options_.with_file_names) buffer.append(path).push_back(':');
-      buffer.append(line.text).push_back('\n');
-    } else {
+  if (options_.output == OutputMode::kLines) {
+    std::fwrite(result.text.data(), 1, result.text.size(), out_);
+  } else {
+    std::string& buffer = emit_buffer_;
+    buffer.clear();
+    const std::string file_json = Json(path).dump(-1, ' ', false, Json::error_handler_t::replace);
+    for (const auto& line : result.json) {
       const std::string head = "{\"file\":" + file_json +
                                ",\"line\":" + std::to_string(line_base_ + line.index + 1) + ",";
       for (const std::string& tail : line.tails) buffer.append(head).append(tail).push_back('\n');
     }
+    std::fwrite(buffer.data(), 1, buffer.size(), out_);
   }
-  std::fwrite(buffer.data(), 1, buffer.size(), out_);
   line_base_ += result.lines;
   stats_.lines += result.lines;
-  stats_.bytes += result.block.text.size();
-  stats_.matched_lines += result.matched.size();
+  stats_.matched_lines += result.matched_lines;
   stats_.matches += result.matches;
   stats_.malformed += result.malformed;
   stats_.filtered += result.filtered;
@@ -163,31 +161,35 @@ Status Hunter::HuntPath(const std::string& path) {
   logs::FileContext context;
   context.tz_offset_seconds = options_.tz_offset_seconds;
   const logs::LogFormat format = DetectFileFormat(first->text, options_.format, &context);
+  const std::string line_prefix = options_.with_file_names ? path + ":" : "";
 
   const uint64_t total = blocks->size_hint();
-  auto scan = [this, format, &context](Block block) {
-    BlockResult result = ScanBlock(block.text, format, context);
-    result.block = std::move(block);
-    return result;
+  auto done = [&](const Block& block, const BlockResult& result) {
+    Emit(path, result);
+    stats_.bytes += block.text.size();
+    blocks->Release(block.text);  // a mapped file's pages leave the process once reported
+    if (on_progress) on_progress(blocks->consumed(), total);
   };
   std::optional<Block> next = std::move(first);
   if (options_.threads <= 1) {
     while (next) {
-      Emit(path, scan(std::move(*next)));
-      if (on_progress) on_progress(blocks->consumed(), total);
+      done(*next, ScanBlock(next->text, format, context, line_prefix));
       VIGIL_ASSIGN_OR_RETURN(next, blocks->Next());
     }
     return Status::Ok();
   }
-  std::deque<std::future<BlockResult>> inflight;
+  // Blocks are scanned on `threads` pool threads and reported here, in input order. Twice as many
+  // blocks as threads in flight keep every thread busy while this one writes.
+  OrderedWorkers<Block, BlockResult> workers(
+      options_.threads, 2 * static_cast<size_t>(options_.threads),
+      [&](const Block& block) { return ScanBlock(block.text, format, context, line_prefix); });
   Status status;
   while (next) {
-    inflight.push_back(std::async(std::launch::async, scan, std::move(*next)));
-    while (inflight.size() >= static_cast<size_t>(options_.threads)) {
-      Emit(path, inflight.front().get());
-      inflight.pop_front();
-      if (on_progress) on_progress(blocks->consumed(), total);
+    if (workers.full()) {
+      auto [block, result] = workers.Take();
+      done(block, result);
     }
+    workers.Submit(std::move(*next));
     auto read = blocks->Next();
     if (!read.ok()) {
       status = read.status();
@@ -195,7 +197,10 @@ Status Hunter::HuntPath(const std::string& path) {
     }
     next = std::move(read.value());
   }
-  for (; !inflight.empty(); inflight.pop_front()) Emit(path, inflight.front().get());
+  while (workers.pending() > 0) {
+    auto [block, result] = workers.Take();
+    done(block, result);
+  }
   return status;
 }
 

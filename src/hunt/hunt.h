@@ -62,8 +62,9 @@ class Hunter {
 
  private:
   struct BlockResult;
+  // `line_prefix` starts each reported line (kLines): "file:" or nothing.
   BlockResult ScanBlock(std::string_view text, logs::LogFormat format,
-                        const logs::FileContext& context) const;
+                        const logs::FileContext& context, const std::string& line_prefix) const;
   void Emit(const std::string& path, const BlockResult& result);
   nlohmann::ordered_json MatchJson(std::string_view value, intel::IndicatorRef indicator,
                                    logs::LogFormat format,
@@ -75,7 +76,7 @@ class Hunter {
   std::FILE* out_;
   HuntStats stats_;
   uint64_t line_base_ = 0;   // lines before the current block in the current input
-  std::string emit_buffer_;  // kept between blocks: a fresh one per block costs page faults
+  std::string emit_buffer_;  // kJsonl, kept between blocks: a fresh one per block costs page faults
 };
 
 }  // namespace vigil::hunt

@@ -108,8 +108,8 @@ class StreamBlocks final : public LineBlocks {
       out.resize(cut);
     }
     Block block;
-    block.storage = std::move(out);
-    block.text = block.storage;
+    block.storage = std::make_unique<std::string>(std::move(out));
+    block.text = *block.storage;
     return std::optional<Block>(std::move(block));
   }
   uint64_t size_hint() const override { return 0; }

@@ -15,10 +15,11 @@
 
 namespace vigil::hunt {
 
-// A run of whole lines (the last block of an input may lack its final line feed).
+// A run of whole lines (the last block of an input may lack its final line feed). `text` stays
+// valid when the Block moves: owned bytes live behind a pointer, never in an inline buffer.
 struct Block {
-  std::string_view text;  // points into `storage` or into the mapping of the LineBlocks
-  std::string storage;    // owned bytes for streamed inputs; empty for mapped files
+  std::string_view text;                 // into `storage` or into the mapping of the LineBlocks
+  std::unique_ptr<std::string> storage;  // owned bytes for streamed inputs; null for mapped files
 };
 
 class LineBlocks {

@@ -123,6 +123,9 @@ test('reads gzip, zstd and standard input, and gives the same answer with one or
   const zstd = spawnSync('zstd', ['-q', '-f', log, '-o', zst]);
   if (zstd.status === 0) assert.equal(hunt(['-q', '--indicators', list, zst]).stdout, plain.stdout);
   assert.equal(hunt(['-q', '--indicators', list, '-'], text).stdout, plain.stdout);
+  // A tiny streamed input, on the thread pool.
+  const tiny = hunt(['-q', '--threads', '2', '--indicators', list, '-'], '198.51.100.7\n');
+  assert.equal(tiny.stdout, '198.51.100.7\n');
   // Line numbers count across blocks and members.
   const json = hunt(['-q', '--jsonl', '--block-kb', '4', '--threads', '2', '--indicators', list, gz]);
   const lines = text.split('\n');
