@@ -9,8 +9,9 @@ namespace vigil::detect {
 namespace {
 
 // Windows channels per Sigma service (pySigma's windows pipeline and the SigmaHQ configs),
-// and the Sysmon / Security events behind each Sigma category.
-constexpr std::string_view kDefaultMap = R"yaml(
+// the Sysmon / Security events behind each Sigma category, and syslog programs.
+constexpr std::string_view kDefaultMap =
+    R"yaml(
 - {when: {Channel: Security}, logsource: {product: windows, service: security}}
 - {when: {Channel: System}, logsource: {product: windows, service: system}}
 - {when: {Channel: Application}, logsource: {product: windows, service: application}}
@@ -105,6 +106,58 @@ constexpr std::string_view kDefaultMap = R"yaml(
 - {when: {Channel: Windows PowerShell, EventID: 600}, logsource: {product: windows, category: ps_classic_provider_start}}
 - {when: {Channel: Windows PowerShell, EventID: 800}, logsource: {product: windows, category: ps_classic_script}}
 - {when: {Channel: Microsoft-Windows-Kernel-File/Analytic}, logsource: {product: windows, category: file_access}}
+- {when: {source_type: syslog, app_name: [nginx, apache2, apache, httpd]}, logsource: {category: webserver}}
+)yaml"
+    // Zeek JSON logs: by `_path` where the writer adds it, else by fields the log always writes
+    // (Zeek leaves unset optional fields out). Sigma's generic categories read them by alias.
+    R"yaml(
+- when: {_path: conn}
+  logsource: {product: zeek, category: firewall, service: conn}
+  aliases: &zeek_conn {src_ip: id.orig_h, src_port: id.orig_p, dst_ip: id.resp_h, dst_port: id.resp_p}
+- when: {uid|exists: true, proto|exists: true, missed_bytes|exists: true}
+  logsource: {product: zeek, category: firewall, service: conn}
+  aliases: *zeek_conn
+- when: {_path: dns}
+  logsource: {product: zeek, category: dns, service: dns}
+  aliases: &zeek_dns {record_type: qtype_name, answer: answers}
+- when: {uid|exists: true, rejected|exists: true, AA|exists: true}
+  logsource: {product: zeek, category: dns, service: dns}
+  aliases: *zeek_dns
+- when: {_path: http}
+  logsource: {product: zeek, category: proxy, service: http}
+  aliases: &zeek_http {c-uri: uri, cs-host: host, r-dns: host, c-useragent: user_agent, cs-method: method, sc-status: status_code, cs-referrer: referrer}
+- when: {uid|exists: true, trans_depth|exists: true, request_body_len|exists: true, response_body_len|exists: true}
+  logsource: {product: zeek, category: proxy, service: http}
+  aliases: *zeek_http
+- {when: {_path: rdp}, logsource: {product: zeek, service: rdp}}
+- {when: {uid|exists: true, cert_count|exists: true}, logsource: {product: zeek, service: rdp}}
+- {when: {_path: kerberos}, logsource: {product: zeek, service: kerberos}}
+- {when: {uid|exists: true, request_type|exists: true}, logsource: {product: zeek, service: kerberos}}
+- {when: {_path: smb_files}, logsource: {product: zeek, service: smb_files}}
+- {when: {uid|exists: true, action: [SMB::FILE_OPEN, SMB::FILE_READ, SMB::FILE_WRITE, SMB::FILE_DELETE, SMB::FILE_RENAME, SMB::FILE_CLOSE, SMB::FILE_SET_ATTRIBUTE]}, logsource: {product: zeek, service: smb_files}}
+- {when: {_path: dce_rpc}, logsource: {product: zeek, service: dce_rpc}}
+- {when: {uid|exists: true, endpoint|exists: true, operation|exists: true}, logsource: {product: zeek, service: dce_rpc}}
+- {when: {_path: x509}, logsource: {product: zeek, service: x509}}
+- {when: {certificate.serial|exists: true, certificate.subject|exists: true}, logsource: {product: zeek, service: x509}}
+)yaml"
+    // Suricata EVE JSON (DNS records in the v2 and v3 shapes), and ECS web-server events from
+    // Filebeat or Elastic Agent.
+    R"yaml(
+- when: {event_type: dns}
+  logsource: {category: dns}
+  aliases: {query: dns.rrname, record_type: dns.rrtype}
+- when: {event_type: dns, dns.queries.rrname|exists: true}
+  logsource: {category: dns}
+  aliases: {query: dns.queries.rrname, record_type: dns.queries.rrtype}
+- when: {event_type: http}
+  logsource: {category: proxy}
+  aliases: {c-uri: http.url, cs-host: http.hostname, r-dns: http.hostname, c-useragent: http.http_user_agent, cs-method: http.http_method, sc-status: http.status, cs-referrer: http.http_refer}
+- when: {event_type: [flow, netflow]}
+  logsource: {category: firewall}
+  aliases: {dst_ip: dest_ip, dst_port: dest_port}
+- when: {event.module: [nginx, apache, iis]}
+  logsource: {category: webserver}
+  aliases: {cs-method: http.request.method, c-uri: url.original, c-useragent: user_agent.original, sc-status: http.response.status_code, cs-referrer: http.request.referrer, c-ip: source.ip}
 )yaml";
 
 char Fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -139,14 +192,28 @@ MaybeProblem LogsourceMap::Parse(std::string_view yaml, LogsourceMap* out) {
     }
     LogsourceEntry entry;
     for (const auto& [field, values] : when->entries) {
-      std::vector<std::string> list;
-      if (values.IsScalar()) list.push_back(values.scalar);
-      for (const YamlNode& v : values.items) {
-        if (!v.IsScalar()) return At(v, "`when` values must be scalars");
-        list.push_back(v.scalar);
+      if (!field.IsScalar() || field.scalar.empty()) return At(field, "bad `when` condition");
+      LogsourceTest test;
+      test.field = field.scalar;
+      constexpr std::string_view kExists = "|exists";
+      if (test.field.ends_with(kExists)) {
+        test.field.resize(test.field.size() - kExists.size());
+        if (!values.IsScalar() || (values.scalar != "true" && values.scalar != "false")) {
+          return At(values, "`" + field.scalar + "` takes true or false");
+        }
+        test.exists = values.scalar == "true";
+      } else {
+        if (values.IsScalar()) test.values.push_back(values.scalar);
+        for (const YamlNode& v : values.items) {
+          if (!v.IsScalar()) return At(v, "`when` values must be scalars");
+          test.values.push_back(v.scalar);
+        }
+        if (test.values.empty()) return At(field, "bad `when` condition");
       }
-      if (!field.IsScalar() || list.empty()) return At(field, "bad `when` condition");
-      entry.when.emplace_back(field.scalar, std::move(list));
+      if (test.field.empty() || test.field.find('|') != std::string::npos) {
+        return At(field, "`when` takes a field name, or FIELD|exists");
+      }
+      entry.when.push_back(std::move(test));
     }
     auto text = [&](std::string_view key, std::string* dst) {
       if (const YamlNode* n = labels->Find(key); n != nullptr && n->IsScalar()) *dst = n->scalar;
@@ -164,17 +231,27 @@ MaybeProblem LogsourceMap::Parse(std::string_view yaml, LogsourceMap* out) {
     }
     const size_t index = out->entries_.size();
     auto& indices = out->when_indices_.emplace_back();
-    for (const auto& [field, values] : entry.when) {
-      auto it = std::find(out->when_fields_.begin(), out->when_fields_.end(), field);
-      indices.push_back(static_cast<size_t>(it - out->when_fields_.begin()));
-      if (it == out->when_fields_.end()) out->when_fields_.push_back(field);
+    for (const LogsourceTest& test : entry.when) {
+      auto it = std::find(out->when_fields_.begin(), out->when_fields_.end(), test.field);
+      const auto i = static_cast<size_t>(it - out->when_fields_.begin());
+      indices.push_back(i);
+      if (it == out->when_fields_.end()) {
+        out->when_fields_.push_back(test.field);
+        out->by_value_.push_back(false);
+        if (out->by_length_.size() <= test.field.size()) {
+          out->by_length_.resize(test.field.size() + 1);
+        }
+        out->by_length_[test.field.size()].push_back(static_cast<uint16_t>(i));
+      }
+      if (!test.values.empty()) out->by_value_[i] = true;
     }
     // Index by channel, or by channel and event id when the entry tests both.
     const std::vector<std::string>* channels = nullptr;
     const std::vector<std::string>* ids = nullptr;
-    for (const auto& [field, values] : entry.when) {
-      if (field == "Channel") channels = &values;
-      if (field == "EventID") ids = &values;
+    for (const LogsourceTest& test : entry.when) {
+      if (test.values.empty()) continue;
+      if (test.field == "Channel") channels = &test.values;
+      if (test.field == "EventID") ids = &test.values;
     }
     if (channels == nullptr) {
       out->other_.push_back(index);
@@ -207,10 +284,15 @@ const LogsourceMap& LogsourceMap::Default() {
 bool LogsourceMap::Satisfies(const std::vector<const Event::Field*>& values, size_t entry) const {
   const LogsourceEntry& e = entries_[entry];
   for (size_t k = 0; k < e.when.size(); ++k) {
+    const LogsourceTest& test = e.when[k];
     const Event::Field* f = values[when_indices_[entry][k]];
+    if (test.values.empty()) {
+      if ((f != nullptr) != test.exists) return false;
+      continue;
+    }
     if (f == nullptr) return false;
     bool ok = false;
-    for (const std::string& v : e.when[k].second) ok = ok || EqualsAsciiFoldCase(f->value, v);
+    for (const std::string& v : test.values) ok = ok || EqualsAsciiFoldCase(f->value, v);
     if (!ok) return false;
   }
   return true;
@@ -222,7 +304,8 @@ const std::vector<const Event::Field*>& LogsourceMap::WhenValues(const Event& ev
   values.assign(when_fields_.size(), nullptr);
   size_t found = 0;
   for (const Event::Field& f : event.fields()) {
-    for (size_t i = 0; i < when_fields_.size(); ++i) {
+    if (f.name.size() >= by_length_.size()) continue;
+    for (const uint16_t i : by_length_[f.name.size()]) {  // names of the same length only
       if (values[i] == nullptr && f.name == when_fields_[i]) {
         values[i] = &f;
         ++found;
@@ -268,7 +351,13 @@ void LogsourceMap::Classify(const Event& event, std::vector<const LogsourceEntry
 void LogsourceMap::ClassifyKey(const Event& event, std::string* key) const {
   const std::vector<const Event::Field*>& values = WhenValues(event);
   key->clear();
-  for (const Event::Field* f : values) {  // length-prefixed, so that no value is ambiguous
+  for (size_t i = 0; i < values.size(); ++i) {
+    const Event::Field* f = values[i];
+    if (!by_value_[i]) {  // only tested for presence
+      key->push_back(f == nullptr ? '0' : '1');
+      continue;
+    }
+    // Length-prefixed, so that no value is ambiguous.
     const uint32_t size = f == nullptr ? UINT32_MAX : static_cast<uint32_t>(f->value.size());
     key->append(reinterpret_cast<const char*>(&size), sizeof size);
     if (f != nullptr) key->append(f->value);

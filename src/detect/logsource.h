@@ -5,17 +5,24 @@
 //   - when: {Channel: Security, EventID: [4688]}      # every listed field must equal one value
 //     logsource: {product: windows, category: process_creation}
 //     aliases: {Image: NewProcessName}                 # rule field <- event field, when absent
+//   - when: {uid|exists: true, trans_depth|exists: true}   # present (or absent: false)
+//     logsource: {product: zeek, service: http}
 //
 // An event gets the labels of every entry it satisfies. A rule's logsource matches an event
 // when one of the event's label sets has the rule's product, category and service (those the
 // rule gives). Rules whose logsource no entry can produce (AWS, Linux auditd, web servers, ...)
 // run on events that no entry labels, since nothing better is known about those. The default
-// map (DefaultLogsourceMap) covers Windows (services by channel, Sysmon and Security categories)
-// and syslog as the server normalises it (source_type: syslog): product linux, service syslog,
-// auth (facility auth/authpriv) and sshd, sudo, cron, clamav, vsftpd by program name. Zeek, EVE
-// and web logs stay unlabelled, so their rules keep running on them; a site map can label them.
+// map (Default) covers Windows (services by channel, Sysmon and Security categories); syslog as
+// the server normalises it (source_type: syslog): product linux, service syslog, auth (facility
+// auth/authpriv) and sshd, sudo, cron, clamav, vsftpd by program name, and web servers' syslog
+// (nginx, apache2, httpd) as category webserver; Zeek JSON logs by `_path` or by the fields each
+// log always has (product zeek, services conn, dns, http, rdp, kerberos, smb_files, dce_rpc,
+// x509; dns also as category dns, http as proxy, conn as firewall, with field aliases); Suricata
+// EVE by event_type (dns as category dns, http as proxy, flow as firewall); and ECS web-server
+// events (event.module nginx, apache, iis) as category webserver. docs/DETECTION.md lists it.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,8 +35,17 @@
 
 namespace vigil::detect {
 
+// One test of an entry's `when`: the event's first value of `field` equals one of `values`
+// (ASCII case-insensitive); or, written `FIELD|exists: true` (or false), the field is present
+// (absent), whatever its value.
+struct LogsourceTest {
+  std::string field;
+  std::vector<std::string> values;  // empty for an existence test
+  bool exists = true;               // existence tests only
+};
+
 struct LogsourceEntry {
-  std::vector<std::pair<std::string, std::vector<std::string>>> when;
+  std::vector<LogsourceTest> when;
   Logsource labels;
   std::vector<std::pair<std::string, std::string>> aliases;  // rule field, event field
 };
@@ -57,6 +73,8 @@ class LogsourceMap {
   bool Satisfies(const std::vector<const Event::Field*>& values, size_t entry) const;
   std::vector<LogsourceEntry> entries_;
   std::vector<std::string> when_fields_;           // distinct field names `when` tests
+  std::vector<bool> by_value_;                     // per when_fields_: some entry tests its value
+  std::vector<std::vector<uint16_t>> by_length_;   // when_fields_ indices by name length
   std::vector<std::vector<size_t>> when_indices_;  // per entry: when_fields_ index per test
   // Entries keyed by their required Channel (the usual case), and the rest.
   // Entries by lower-case channel, or channel + '\x1f' + event id when they test both.

@@ -92,16 +92,163 @@ detection:
 
 TEST(RuleSet, UnknownEventsReachOnlyRulesThatReadTheirFields) {
   LoadReport report;
-  auto rules = RulesFrom(R"(title: public rdp
+  auto rules = RulesFrom(R"(title: console login from outside
+logsource: {product: aws, service: cloudtrail}
+detection:
+  private: {sourceIPAddress|cidr: 10.0.0.0/8}
+  condition: not private
+)",
+                         &report);
+  EXPECT_EQ(Fired(*rules, R"({"sourceIPAddress":"8.8.8.8"})").size(), 1u);
+  EXPECT_TRUE(Fired(*rules, R"({"sourceIPAddress":"10.1.1.1"})").empty());
+  EXPECT_TRUE(Fired(*rules, R"({"message":"unrelated"})").empty());
+}
+
+// Rules shaped like SigmaHQ's for Zeek, generic DNS / proxy / web-server / firewall categories.
+constexpr const char* kNetworkRules = R"(title: zeek dns tor
+logsource: {product: zeek, service: dns}
+detection:
+  s: {query|endswith: '.onion'}
+  condition: s
+---
+title: dns cobalt
+logsource: {category: dns}
+detection:
+  s: {query|startswith: 'aaa.stage.'}
+  condition: s
+---
+title: zeek webdav put
+logsource: {product: zeek, service: http}
+detection:
+  s: {user_agent|contains: WebDAV, method: PUT}
+  condition: s
+---
+title: proxy webdav
+logsource: {category: proxy}
+detection:
+  s: {c-useragent|startswith: 'Microsoft-WebDAV-MiniRedir/', cs-method: GET}
+  condition: s
+---
+title: web jndi
+logsource: {category: webserver}
+detection:
+  keywords: ['/Basic/Command/Base64/']
+  condition: keywords
+---
+title: web traversal
+logsource: {category: webserver}
+detection:
+  s: {c-uri|contains: '/../../'}
+  condition: s
+---
+title: firewall mongo
+logsource: {category: firewall}
+detection:
+  s: {dst_port: 27017}
+  condition: s
+---
+title: zeek rdp public
 logsource: {product: zeek, service: rdp}
 detection:
   private: {id.orig_h|cidr: 10.0.0.0/8}
   condition: not private
+---
+title: zeek smb psexec
+logsource: {product: zeek, service: smb_files}
+detection:
+  s: {name|endswith: '-stdin'}
+  condition: s
+)";
+
+TEST(RuleSet, ZeekLogsAreRecognisedByPathOrByTheirFields) {
+  LoadReport report;
+  auto rules = RulesFrom(kNetworkRules, &report);
+  ASSERT_TRUE(report.problems.empty()) << report.problems[0].problem.message;
+  using V = std::vector<std::string>;
+  // dns.log without _path (Zeek's JSON writer), and with it: both the Zeek and the generic rule.
+  EXPECT_EQ(Fired(*rules, R"({"ts":1.5,"uid":"C1","id.orig_h":"10.0.0.5","id.resp_h":"10.0.0.1",
+      "proto":"udp","query":"aaa.stage.1.x.onion","rejected":false,"AA":false,"RD":true})"),
+            (V{"zeek dns tor", "dns cobalt"}));
+  EXPECT_EQ(Fired(*rules, R"({"_path":"dns","uid":"C1","query":"x.onion"})"), V{"zeek dns tor"});
+  // http.log: the Zeek rule on its names, the proxy rule through aliases.
+  const char* http = R"({"uid":"C2","id.orig_h":"10.0.0.5","trans_depth":1,"method":"PUT",
+      "host":"files.example","uri":"/a","user_agent":"Microsoft-WebDAV-MiniRedir/10.0",
+      "request_body_len":0,"response_body_len":10})";
+  EXPECT_EQ(Fired(*rules, http), V{"zeek webdav put"});
+  EXPECT_EQ(Fired(*rules, R"({"_path":"http","uid":"C2","method":"GET",
+      "user_agent":"Microsoft-WebDAV-MiniRedir/10.0"})"),
+            V{"proxy webdav"});
+  // conn.log as a firewall event; rdp.log and smb_files.log by their fields.
+  EXPECT_EQ(Fired(*rules, R"({"uid":"C3","id.orig_h":"10.0.0.5","id.resp_p":27017,"proto":"tcp",
+      "missed_bytes":0})"),
+            V{"firewall mongo"});
+  EXPECT_EQ(Fired(*rules, R"({"uid":"C4","id.orig_h":"203.0.113.9","cert_count":0})"),
+            V{"zeek rdp public"});
+  EXPECT_TRUE(Fired(*rules, R"({"uid":"C4","id.orig_h":"10.1.1.1","cert_count":0})").empty());
+  EXPECT_EQ(Fired(*rules, R"({"uid":"C5","action":"SMB::FILE_OPEN","name":"PSEXESVC-pc-1-stdin",
+      "size":0})"),
+            V{"zeek smb psexec"});
+  // A Zeek rule no longer runs on events that are not its log: a conn.log line is not rdp.
+  EXPECT_EQ(Fired(*rules, R"({"uid":"C3","id.orig_h":"8.8.8.8","proto":"tcp","missed_bytes":0})"),
+            V{});
+}
+
+TEST(RuleSet, EveEcsAndSyslogWebEventsReachTheGenericCategories) {
+  LoadReport report;
+  auto rules = RulesFrom(kNetworkRules, &report);
+  ASSERT_TRUE(report.problems.empty());
+  using V = std::vector<std::string>;
+  // Suricata EVE: DNS in the v2 and v3 shapes, HTTP, flow.
+  EXPECT_EQ(Fired(*rules, R"({"event_type":"dns","src_ip":"10.0.0.5",
+      "dns":{"type":"query","rrname":"aaa.stage.7.example","rrtype":"TXT"}})"),
+            V{"dns cobalt"});
+  EXPECT_EQ(Fired(*rules, R"({"event_type":"dns","dns":{"version":3,"type":"request",
+      "queries":[{"rrname":"aaa.stage.8.example","rrtype":"A"}]}})"),
+            V{"dns cobalt"});
+  EXPECT_EQ(Fired(*rules, R"({"event_type":"http","http":{"hostname":"h","url":"/x",
+      "http_user_agent":"Microsoft-WebDAV-MiniRedir/10.0","http_method":"GET"}})"),
+            V{"proxy webdav"});
+  EXPECT_EQ(Fired(*rules, R"({"event_type":"flow","src_ip":"10.0.0.5","dest_ip":"10.0.0.9",
+      "dest_port":27017,"proto":"TCP"})"),
+            V{"firewall mongo"});
+  // ECS (Filebeat's nginx module) and a web server's syslog.
+  EXPECT_EQ(Fired(*rules, R"({"event":{"module":"nginx"},"http":{"request":{"method":"GET"}},
+      "url":{"original":"/static/../../etc/passwd"}})"),
+            V{"web traversal"});
+  EXPECT_EQ(Fired(*rules, R"({"source_type":"syslog","app_name":"nginx",
+      "message":"203.0.113.9 - - [22/Nov/2026] GET /Basic/Command/Base64/aWQ= HTTP/1.1 404"})"),
+            V{"web jndi"});
+  // Web-server rules do not run on other syslog programs.
+  EXPECT_TRUE(Fired(*rules, R"({"source_type":"syslog","app_name":"sshd",
+      "message":"GET /Basic/Command/Base64/aWQ="})")
+                  .empty());
+}
+
+TEST(RuleSet, LogsourceMapExistsTests) {
+  LogsourceMap map;
+  EXPECT_FALSE(LogsourceMap::Parse(R"(
+- {when: {marker|exists: true, other|exists: false}, logsource: {product: p}}
 )",
-                         &report);
-  EXPECT_EQ(Fired(*rules, R"({"id.orig_h":"8.8.8.8"})").size(), 1u);
-  EXPECT_TRUE(Fired(*rules, R"({"id.orig_h":"10.1.1.1"})").empty());
-  EXPECT_TRUE(Fired(*rules, R"({"message":"unrelated"})").empty());
+                                   &map));
+  LoadOptions options;
+  options.logsources = &map;
+  LoadReport report;
+  auto rules = RulesFrom(R"(title: p rule
+logsource: {product: p}
+detection:
+  s: {x: 1}
+  condition: s
+)",
+                         &report, options);
+  ASSERT_TRUE(report.problems.empty());
+  EXPECT_EQ(Fired(*rules, R"({"marker":"","x":1})").size(), 1u);
+  EXPECT_TRUE(Fired(*rules, R"({"marker":"a","other":"b","x":1})").empty());
+  EXPECT_TRUE(Fired(*rules, R"({"x":1})").empty());
+  auto problem = LogsourceMap::Parse("- {when: {a|exists: maybe}, logsource: {product: p}}", &map);
+  ASSERT_TRUE(problem);
+  EXPECT_NE(problem->message.find("true or false"), std::string::npos) << problem->message;
+  EXPECT_EQ(problem->line, 1);
+  EXPECT_TRUE(LogsourceMap::Parse("- {when: {a|contains: x}, logsource: {product: p}}", &map));
 }
 
 TEST(RuleSet, FiltersApplyToTheRulesTheyName) {
