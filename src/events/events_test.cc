@@ -226,12 +226,14 @@ TEST(Pipeline, StoresAttributesAndReportsDurability) {
   std::atomic<int64_t> last_committed{0};
   PipelineOptions options;
   std::vector<std::string> committed_fields;
+  std::promise<void> handed_over;  // on_committed runs after the senders are acknowledged
   options.on_committed = [&](CommittedBatch&& batch) {
     last_committed = batch.rows.back().id;
     for (size_t i = 0; i < batch.rows.size(); ++i) {
       committed_fields.push_back(batch.parsed[i] ? FieldValue(batch.fields[i], "source_type")
                                                  : "unparsed");
     }
+    handed_over.set_value();
   };
   Pipeline pipeline(**store, &attributor, options);
 
@@ -259,6 +261,7 @@ TEST(Pipeline, StoresAttributesAndReportsDurability) {
   EXPECT_EQ((*stored)[1].org_id, 9);         // the source's organisation
   EXPECT_EQ((*stored)[2].raw, "{not json");  // kept, with the reason
   EXPECT_TRUE((*stored)[2].message.starts_with("unparsed: ")) << (*stored)[2].message;
+  handed_over.get_future().wait();
   EXPECT_EQ(last_committed.load(), (*stored)[2].id);
   // Detection gets the rows with the fields they were normalised to.
   EXPECT_EQ(committed_fields, (std::vector<std::string>{"syslog", "json", "unparsed"}));

@@ -462,9 +462,13 @@ ScanStats FileScanner::Scan(
         const char* name = entry->d_name;
         if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
         unsigned char type = entry->d_type;
-        if (type == DT_UNKNOWN) {
+        if (type == DT_UNKNOWN) {  // file systems without d_type (some network and FUSE ones)
           struct stat est {};
-          if (fstatat(dirfd(handle), name, &est, AT_SYMLINK_NOFOLLOW) != 0) continue;
+          if (fstatat(dirfd(handle), name, &est, AT_SYMLINK_NOFOLLOW) != 0) {
+            // An entry that cannot even be examined is reported, not silently left out.
+            if (errno != ENOENT) shared.Error(Join(dir, name), std::strerror(errno));
+            continue;
+          }
           type = S_ISDIR(est.st_mode) ? DT_DIR : S_ISREG(est.st_mode) ? DT_REG : DT_UNKNOWN;
         }
         if (type != DT_DIR && type != DT_REG) continue;  // symlinks, devices, FIFOs, sockets

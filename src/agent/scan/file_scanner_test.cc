@@ -255,8 +255,10 @@ TEST(FileScannerTest, UnreadableFileIsCountedAndScanGoesOn) {
       return;
     }
     const auto out = RunScan(&rules, nullptr, nullptr, {dir.path()});
-    EXPECT_EQ(out.stats.errors, 2u);
-    ASSERT_EQ(out.errors.size(), 2u);
+    std::string reported;
+    for (const std::string& e : out.errors) reported += e + "; ";
+    EXPECT_EQ(out.stats.errors, 2u) << reported;
+    ASSERT_EQ(out.errors.size(), 2u) << reported;
     EXPECT_THAT(out.errors[0] + out.errors[1], HasSubstr("secret.txt: Permission denied"));
     EXPECT_THAT(out.errors[0] + out.errors[1], HasSubstr("locked: Permission denied"));
     EXPECT_EQ(out.stats.files_scanned, 2u);
