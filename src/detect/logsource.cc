@@ -241,7 +241,8 @@ MaybeProblem LogsourceMap::Parse(std::string_view yaml, LogsourceMap* out) {
         if (out->by_length_.size() <= test.field.size()) {
           out->by_length_.resize(test.field.size() + 1);
         }
-        out->by_length_[test.field.size()].push_back(static_cast<uint16_t>(i));
+        out->by_length_[test.field.size()].push_back(
+            {static_cast<uint16_t>(i), test.field.front(), test.field.back()});
       }
       if (!test.values.empty()) out->by_value_[i] = true;
     }
@@ -305,9 +306,10 @@ const std::vector<const Event::Field*>& LogsourceMap::WhenValues(const Event& ev
   size_t found = 0;
   for (const Event::Field& f : event.fields()) {
     if (f.name.size() >= by_length_.size()) continue;
-    for (const uint16_t i : by_length_[f.name.size()]) {  // names of the same length only
-      if (values[i] == nullptr && f.name == when_fields_[i]) {
-        values[i] = &f;
+    for (const NameSlot& slot : by_length_[f.name.size()]) {
+      if (slot.first != f.name.front() || slot.last != f.name.back()) continue;
+      if (values[slot.index] == nullptr && f.name == when_fields_[slot.index]) {
+        values[slot.index] = &f;
         ++found;
       }
     }
@@ -353,14 +355,12 @@ void LogsourceMap::ClassifyKey(const Event& event, std::string* key) const {
   key->clear();
   for (size_t i = 0; i < values.size(); ++i) {
     const Event::Field* f = values[i];
-    if (!by_value_[i]) {  // only tested for presence
-      key->push_back(f == nullptr ? '0' : '1');
-      continue;
-    }
-    // Length-prefixed, so that no value is ambiguous.
-    const uint32_t size = f == nullptr ? UINT32_MAX : static_cast<uint32_t>(f->value.size());
+    key->push_back(f == nullptr ? '0' : '1');
+    if (f == nullptr || !by_value_[i]) continue;  // absent, or only tested for presence
+    // The value, length-prefixed so that no key is ambiguous.
+    const auto size = static_cast<uint32_t>(f->value.size());
     key->append(reinterpret_cast<const char*>(&size), sizeof size);
-    if (f != nullptr) key->append(f->value);
+    key->append(f->value);
   }
 }
 

@@ -72,9 +72,15 @@ class LogsourceMap {
   // `values[i]` is the event's first value of when_fields_[i] (nullptr when absent).
   bool Satisfies(const std::vector<const Event::Field*>& values, size_t entry) const;
   std::vector<LogsourceEntry> entries_;
-  std::vector<std::string> when_fields_;           // distinct field names `when` tests
-  std::vector<bool> by_value_;                     // per when_fields_: some entry tests its value
-  std::vector<std::vector<uint16_t>> by_length_;   // when_fields_ indices by name length
+  std::vector<std::string> when_fields_;  // distinct field names `when` tests
+  std::vector<bool> by_value_;            // per when_fields_: some entry tests its value
+  // when_fields_ by name length, with their first and last bytes: most event fields are told
+  // apart from every tested name by a length and a byte, without comparing names.
+  struct NameSlot {
+    uint16_t index;
+    char first, last;
+  };
+  std::vector<std::vector<NameSlot>> by_length_;
   std::vector<std::vector<size_t>> when_indices_;  // per entry: when_fields_ index per test
   // Entries keyed by their required Channel (the usual case), and the rest.
   // Entries by lower-case channel, or channel + '\x1f' + event id when they test both.

@@ -635,12 +635,11 @@ std::string RegexLiteral(std::string_view regex) {
   return shortest.size() >= 3 ? shortest : "";
 }
 
-// When RegexLiteral finds nothing: literals one of which every match of `re` contains, from
-// RE2's own prefilter (FilteredRE2's atoms, lower case, at least 3 bytes), fewest first: an atom
-// is left out while the absence of the others still rules the regex out. Empty when the
-// prefilter cannot rule it out, or it needs a non-ASCII atom (the literal scan folds ASCII only).
-std::vector<std::string> RegexAtoms(const RE2& re) {
-  re2::FilteredRE2 filter(3);
+// Literals one of which every match of `re` contains, from RE2's own prefilter (FilteredRE2's
+// atoms of at least `min_length` bytes, lower case), fewest first: an atom is left out while the
+// absence of the others still rules the regex out. Empty when the prefilter cannot rule it out.
+std::vector<std::string> NeededAtoms(const RE2& re, int min_length) {
+  re2::FilteredRE2 filter(min_length);
   int id = 0;
   if (filter.Add(re.pattern(), re.options(), &id) != RE2::NoError) return {};
   std::vector<std::string> atoms;
@@ -674,29 +673,62 @@ std::vector<std::string> RegexAtoms(const RE2& re) {
   }
   std::vector<std::string> out;
   for (size_t i = 0; i < atoms.size(); ++i) {
-    if (!absent[i]) continue;
-    if (!ascii(atoms[i]) || atoms[i].size() < 3) return {};
-    out.push_back(atoms[i]);
+    if (absent[i]) out.push_back(atoms[i]);
   }
   return out;
+}
+
+// When RegexLiteral finds nothing: NeededAtoms of at least 3 bytes, for the literal prefilter.
+// Empty when one is not ASCII (the literal scan folds ASCII only).
+std::vector<std::string> RegexAtoms(const RE2& re) {
+  std::vector<std::string> atoms = NeededAtoms(re, 3);
+  for (const std::string& a : atoms) {
+    if (a.size() < 3 || !std::all_of(a.begin(), a.end(), [](char c) { return (c & 0x80) == 0; })) {
+      return {};
+    }
+  }
+  return atoms;
+}
+
+// A cheap test before running `re` on a value: NeededAtoms of any length when none holds an ASCII
+// letter or a non-ASCII byte, so that a plain substring search decides whatever the regex's case
+// folding (a backtick, "{" or "${" for the command-line obfuscation rules). Empty: no gate.
+std::vector<std::string> RegexGate(const RE2& re) {
+  std::vector<std::string> atoms = NeededAtoms(re, 1);
+  for (const std::string& a : atoms) {
+    for (const char c : a) {
+      if ((c & 0x80) != 0 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return {};
+    }
+  }
+  return atoms;
 }
 
 class RegexMatcher final : public ItemMatcher {
  public:
   RegexMatcher(uint32_t field, std::vector<std::unique_ptr<RE2>> regexes, bool all)
-      : field_(field), regexes_(std::move(regexes)), all_(all) {}
+      : field_(field), regexes_(std::move(regexes)), all_(all) {
+    for (const auto& re : regexes_) gates_.push_back(RegexGate(*re));
+  }
 
   bool Match(const EventView& view) const override {
     auto values = view.values(field_);
-    auto found = [&](const std::unique_ptr<RE2>& re) {
+    auto found = [&](size_t r) {
+      const std::vector<std::string>& gate = gates_[r];
       for (const auto& v : values) {
-        if (RE2::PartialMatch(v.raw, *re)) return true;
+        if (!gate.empty() && std::none_of(gate.begin(), gate.end(), [&](const std::string& a) {
+              return v.raw.find(a) != std::string_view::npos;
+            })) {
+          continue;  // none of the text every match needs
+        }
+        if (RE2::PartialMatch(v.raw, *regexes_[r])) return true;
       }
       return false;
     };
     if (values.empty()) return false;
-    if (all_) return std::all_of(regexes_.begin(), regexes_.end(), found);
-    return std::any_of(regexes_.begin(), regexes_.end(), found);
+    for (size_t r = 0; r < regexes_.size(); ++r) {
+      if (found(r) != all_) return !all_;
+    }
+    return all_;
   }
 
   bool Anchors(std::vector<Anchor>* out) const override {
@@ -725,6 +757,7 @@ class RegexMatcher final : public ItemMatcher {
  private:
   uint32_t field_;
   std::vector<std::unique_ptr<RE2>> regexes_;
+  std::vector<std::vector<std::string>> gates_;  // per regex: RegexGate
   bool all_;
 };
 

@@ -194,6 +194,21 @@ TEST(Modifiers, RegexWithLiteralsOnlyInGroupsIsPrefilteredByRe2Atoms) {
   EXPECT_FALSE(Fires("  s: {F|re: '(Abcd|Efgh)'}\n  condition: s", R"({"F":"-efgh-"})"));
 }
 
+TEST(Modifiers, RegexGatedByPunctuationItNeedsMatchesAsBefore) {
+  // Regexes whose only certain text is punctuation (the command-line obfuscation rules) are
+  // skipped on values without it; with it, RE2 decides, whatever the case folding.
+  const std::string backtick = "  s: {F|re: '\\w`\\w'}\n  condition: s";
+  EXPECT_TRUE(Fires(backtick, R"({"F":"In`voke-Expression"})"));
+  EXPECT_FALSE(Fires(backtick, R"({"F":"Invoke-Expression"})"));
+  EXPECT_FALSE(Fires(backtick, R"({"F":"` alone"})"));
+  const std::string format = "  s: {F|re|i: '\"\\{\\d\\}|\\$\\{'}\n  condition: s";
+  EXPECT_TRUE(Fires(format, R"j({"F":"(\"{0}{1}\" -f 'a')"})j"));
+  EXPECT_TRUE(Fires(format, R"({"F":"echo ${IFS}"})"));
+  EXPECT_FALSE(Fires(format, R"({"F":"echo {0} $HOME"})"));
+  // Several values: the gate is per value.
+  EXPECT_TRUE(Fires(backtick, R"({"F":["plain","a`b"]})"));
+}
+
 TEST(Modifiers, Cidr) {
   const std::string rule = "  s: {Ip|cidr: ['10.0.0.0/8', 'fd00::/8']}\n  condition: s";
   EXPECT_TRUE(Fires(rule, R"({"Ip":"10.1.2.3"})"));
