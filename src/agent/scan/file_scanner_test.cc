@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "agent/scan/scan_cache.h"
@@ -231,9 +232,11 @@ void AsUnprivileged(Body body) {
 }
 
 TEST(FileScannerTest, UnreadableFileIsCountedAndScanGoesOn) {
-  // Under /tmp with explicit modes: the unprivileged child must reach everything but the two
-  // unreadable entries, whatever $TMPDIR and the umask are.
-  TempDir dir("/tmp");
+  // With explicit modes, under a directory every user can traverse: the unprivileged child must
+  // reach everything but the two unreadable entries, whatever $TMPDIR, the umask and the mode of
+  // /tmp are (some chroots have a /tmp only root may enter). Root creates the tree under "/".
+  TempDir dir(geteuid() == 0 ? "/" : "/tmp");
+  ASSERT_FALSE(dir.path().empty());
   WriteFile(dir / "a/readable.txt", "fine");
   WriteFile(dir / "a/secret.txt", "hidden");
   WriteFile(dir / "z/eicar.com", Eicar());
@@ -246,6 +249,10 @@ TEST(FileScannerTest, UnreadableFileIsCountedAndScanGoesOn) {
   AsUnprivileged([&] {
     // Some sandboxes let every user read anything (a mode-000 file or directory opens): then
     // there is nothing unreadable to test.
+    const int reachable = open((dir / "a/readable.txt").c_str(), O_RDONLY);
+    ASSERT_GE(reachable, 0) << "the unprivileged child cannot reach the test tree " << dir.path()
+                            << ": " << std::strerror(errno);
+    close(reachable);
     const int probe = open((dir / "a/secret.txt").c_str(), O_RDONLY);
     DIR* locked = opendir((dir / "locked").c_str());
     if (probe >= 0 || locked != nullptr) {
