@@ -218,11 +218,13 @@ void AsUnprivileged(Body body) {
     body();
     return;
   }
+  std::fflush(stdout);  // or the child would write the parent's buffered output again
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     if (setgid(65534) != 0 || setuid(65534) != 0) _exit(3);
     body();
+    std::fflush(stdout);  // _exit does not flush: the child's SKIPPED line must reach the log
     _exit(::testing::Test::HasFailure() ? 1 : 0);
   }
   int status = 0;
