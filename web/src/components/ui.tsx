@@ -337,3 +337,28 @@ export function toggled<T>(set: Set<T>, item: T, on = !set.has(item)): Set<T> {
   else n.delete(item);
   return n;
 }
+
+/** A value shown once (a token, a command) with a button that copies it to the clipboard. */
+export function CopyRow(props: { text: string; block?: boolean; testId?: string }) {
+  const { t, notify } = useApp();
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(props.text);
+      notify(t('sources.copied'));
+    } catch {
+      notify(t('sources.copyFailed'), 'error');
+    }
+  };
+  return (
+    <div class="copy-row">
+      {props.block ? (
+        <pre class="raw-text" data-testid={props.testId}>{props.text}</pre>
+      ) : (
+        <code class="mono token-value" data-testid={props.testId}>{props.text}</code>
+      )}
+      <button type="button" class="btn btn-small" onClick={() => void copy()}>
+        {t('sources.copy')}
+      </button>
+    </div>
+  );
+}

@@ -7,7 +7,7 @@ import { formatVnTime } from '../time';
 import { Filters, SelectFilter, TextFilter } from '../components/Filters';
 import { ResourceTable, type Column } from '../components/ResourceTable';
 import { VnTime } from '../components/Monitoring';
-import { ErrorBanner, Field, OrgName, OrgSelect, PageHeader, enumLabel, useFormErrors } from '../components/ui';
+import { CopyRow, ErrorBanner, Field, OrgName, OrgSelect, PageHeader, enumLabel, useFormErrors } from '../components/ui';
 
 // Endpoint agents (vigil-agent) on the organisations' servers and workstations: their health
 // (heard from lately or not), last scan, and the enrolment of a new host with a one-time token
@@ -219,16 +219,8 @@ function EnrollForm({ onCreated, onCancel }: { onCreated: (tok: CreatedEnrollmen
 
 /** The new token (never shown again), the command to run on the host and copy buttons. */
 function TokenOnce({ token, onDismiss }: { token: CreatedEnrollmentToken; onDismiss: () => void }) {
-  const { t, lang, notify } = useApp();
+  const { t, lang } = useApp();
   const command = enrollCommand(window.location.origin, token.token);
-  const copy = async (text: string) => {
-    try {
-      await navigator.clipboard.writeText(text);
-      notify(t('sources.copied'));
-    } catch {
-      notify(t('sources.copyFailed'), 'error');
-    }
-  };
   return (
     <section class="card token-card" role="status" aria-labelledby="agent-token-h" data-testid="enroll-token">
       <div class="form-head">
@@ -239,20 +231,10 @@ function TokenOnce({ token, onDismiss }: { token: CreatedEnrollmentToken; onDism
       </div>
       <div class="alert alert-warn">{t('agents.tokenOnce', { at: formatVnTime(token.expires_at, lang) })}</div>
       <h3>{t('agents.tokenCommand')}</h3>
-      <div class="copy-row">
-        <pre class="raw-text" data-testid="enroll-command">{command}</pre>
-        <button type="button" class="btn btn-small" onClick={() => void copy(command)}>
-          {t('sources.copy')}
-        </button>
-      </div>
+      <CopyRow text={command} block testId="enroll-command" />
       <p class="hint">{t('agents.tokenCommandHint')}</p>
       <h3>{t('agents.token')}</h3>
-      <div class="copy-row">
-        <code class="mono token-value">{token.token}</code>
-        <button type="button" class="btn btn-small" onClick={() => void copy(token.token)}>
-          {t('sources.copy')}
-        </button>
-      </div>
+      <CopyRow text={token.token} />
       {token.server_certificate_sha256 && (
         <>
           <h3>{t('agents.tokenFingerprint')}</h3>

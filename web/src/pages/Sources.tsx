@@ -5,7 +5,7 @@ import { useResourceList } from '../hooks';
 import { formatNumber } from '../i18n';
 import { ResourceTable, type Column } from '../components/ResourceTable';
 import { VnTime } from '../components/Monitoring';
-import { ErrorBanner, Field, OrgName, OrgSelect, PageHeader, errorText, useFormErrors } from '../components/ui';
+import { CopyRow, ErrorBanner, Field, OrgName, OrgSelect, PageHeader, errorText, useFormErrors } from '../components/ui';
 
 // Log sources (admins): agents such as Winlogbeat, NXLog or Vector that post NDJSON events to
 // /api/v1/ingest with a bearer token. The token is shown once, right after the creation.
@@ -115,17 +115,9 @@ function CreateSource({ onCreated }: { onCreated: (s: IngestSource) => void }) {
 
 /** The new source's token (never shown again), a copy button and how an agent uses it. */
 function TokenOnce({ source, onDismiss }: { source: IngestSource; onDismiss: () => void }) {
-  const { t, notify } = useApp();
+  const { t } = useApp();
   const token = source.token ?? '';
   const example = `curl -H "Authorization: Bearer ${token}" --data-binary @events.ndjson ${window.location.origin}/api/v1/ingest`;
-  const copy = async (text: string) => {
-    try {
-      await navigator.clipboard.writeText(text);
-      notify(t('sources.copied'));
-    } catch {
-      notify(t('sources.copyFailed'), 'error');
-    }
-  };
   return (
     <section class="card token-card" role="status" aria-labelledby="src-token-h" data-testid="source-token">
       <div class="form-head">
@@ -135,19 +127,9 @@ function TokenOnce({ source, onDismiss }: { source: IngestSource; onDismiss: () 
         </button>
       </div>
       <div class="alert alert-warn">{t('sources.tokenOnce')}</div>
-      <div class="copy-row">
-        <code class="mono token-value">{token}</code>
-        <button type="button" class="btn btn-small" onClick={() => void copy(token)}>
-          {t('sources.copy')}
-        </button>
-      </div>
+      <CopyRow text={token} />
       <h3>{t('sources.example')}</h3>
-      <div class="copy-row">
-        <pre class="raw-text">{example}</pre>
-        <button type="button" class="btn btn-small" onClick={() => void copy(example)}>
-          {t('sources.copy')}
-        </button>
-      </div>
+      <CopyRow text={example} block />
       <p class="hint">{t('sources.exampleHint')}</p>
     </section>
   );
