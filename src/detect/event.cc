@@ -186,8 +186,9 @@ void AddWindowsElement(const Sink& out, std::string_view name, element value) {
   }
   for (auto [key, child] : AsObject(value)) {
     if (key == "#attributes" && child.type() == element_type::OBJECT) {
+      thread_local std::string attr_name;  // copied by AddScalar; reused to spare allocations
       for (auto [attr, attr_value] : AsObject(child)) {
-        std::string attr_name(name);
+        attr_name.assign(name);
         attr_name += '_';
         attr_name.append(attr);
         AddScalar(out, attr_name, false, attr_value);

@@ -213,6 +213,9 @@ MaybeProblem LogsourceMap::Parse(std::string_view yaml, LogsourceMap* out) {
       if (test.field.empty() || test.field.find('|') != std::string::npos) {
         return At(field, "`when` takes a field name, or FIELD|exists");
       }
+      if (out->when_fields_.size() >= kMaxTestedFields) {
+        return At(field, "a map tests at most " + std::to_string(kMaxTestedFields) + " fields");
+      }
       entry.when.push_back(std::move(test));
     }
     auto text = [&](std::string_view key, std::string* dst) {
@@ -347,20 +350,6 @@ void LogsourceMap::Classify(const Event& event, std::vector<const LogsourceEntry
   }
   for (size_t i : other_) {
     if (Satisfies(values, i)) out->push_back(&entries_[i]);
-  }
-}
-
-void LogsourceMap::ClassifyKey(const Event& event, std::string* key) const {
-  const std::vector<const Event::Field*>& values = WhenValues(event);
-  key->clear();
-  for (size_t i = 0; i < values.size(); ++i) {
-    const Event::Field* f = values[i];
-    key->push_back(f == nullptr ? '0' : '1');
-    if (f == nullptr || !by_value_[i]) continue;  // absent, or only tested for presence
-    // The value, length-prefixed so that no key is ambiguous.
-    const auto size = static_cast<uint32_t>(f->value.size());
-    key->append(reinterpret_cast<const char*>(&size), sizeof size);
-    key->append(f->value);
   }
 }
 

@@ -58,9 +58,11 @@ class LogsourceMap {
 
   // The entries `event` satisfies, in map order.
   void Classify(const Event& event, std::vector<const LogsourceEntry*>* out) const;
-  // All Classify depends on: the first value (or absence) of each field the map tests, encoded
-  // into `key`. Events with equal keys get the same entries.
-  void ClassifyKey(const Event& event, std::string* key) const;
+  static constexpr size_t kMaxTestedFields = 65535;  // distinct fields `when` tests
+  // All Classify depends on: which of these fields the event has, and the first value of those
+  // whose value some entry tests (tests_value). Events alike in that get the same entries.
+  const std::vector<std::string>& tested_fields() const { return when_fields_; }
+  bool tests_value(size_t tested_field) const { return by_value_[tested_field]; }
   // True when some entry's labels include everything `logsource` gives.
   bool Covers(const Logsource& logsource) const;
   const std::vector<LogsourceEntry>& entries() const { return entries_; }

@@ -937,21 +937,20 @@ class FieldRefMatcher final : public ItemMatcher {
 
 }  // namespace
 
-bool BetterAnchors(const std::vector<Anchor>& a, const std::vector<Anchor>& b) {
-  // Worth of the weakest literal: its length, more for a whole-value match (EventID: 4688 is
-  // rare even though short), nothing for values most events carry.
-  auto worth = [](const std::vector<Anchor>& v) {
-    size_t n = SIZE_MAX;
-    for (const Anchor& x : v) {
-      size_t w = x.literal.size() + (x.exact ? 6 : 0);
-      if (x.literal == "true" || x.literal == "false" || x.literal == "-" || x.literal.size() < 2) {
-        w = 1;
-      }
-      n = std::min(n, w);
+size_t AnchorsWorth(const std::vector<Anchor>& anchors) {
+  size_t n = SIZE_MAX;
+  for (const Anchor& x : anchors) {
+    size_t w = x.literal.size() + (x.exact ? 6 : 0);
+    if (x.literal == "true" || x.literal == "false" || x.literal == "-" || x.literal.size() < 2) {
+      w = 1;
     }
-    return std::min<size_t>(n, 12);
-  };
-  const size_t wa = worth(a), wb = worth(b);
+    n = std::min(n, w);
+  }
+  return std::min<size_t>(n, 12);
+}
+
+bool BetterAnchors(const std::vector<Anchor>& a, const std::vector<Anchor>& b) {
+  const size_t wa = AnchorsWorth(a), wb = AnchorsWorth(b);
   if (wa != wb) return wa > wb;
   return a.size() < b.size();
 }

@@ -111,8 +111,12 @@ class ItemMatcher {
   virtual bool Anchors(std::vector<Anchor>* /*out*/) const { return false; }
 };
 
+// What a set of alternative anchors is worth to the prefilter: the worth of its weakest literal,
+// its length (more for a whole-value match: EventID 4688 is rare though short; nothing for
+// values most events carry), at most 12.
+size_t AnchorsWorth(const std::vector<Anchor>& anchors);
 // Of two anchor sets for the same thing, the one that prefilters better: the better weakest
-// literal (longer, whole-value, not a common word such as "true"), then fewer literals.
+// literal, then fewer literals.
 bool BetterAnchors(const std::vector<Anchor>& a, const std::vector<Anchor>& b);
 
 // Compiles `item`; field names go into `fields`. Warnings (for example an unconfigured

@@ -104,10 +104,18 @@ const Clause* BestClause(const Cnf& cnf) {
   return best;
 }
 
+// Clauses of short literals (`-c`, `.js`) are left out beside a clause of long or whole-value
+// ones: they fill the literal scans with frequent matches and rarely rule out an event the
+// strong clause let through.
+constexpr size_t kShortWorth = 4, kStrongWorth = 8;
+
 void KeepBest(Cnf* cnf) {
   std::sort(cnf->begin(), cnf->end(),
             [](const Clause& a, const Clause& b) { return BetterAnchors(a, b); });
   if (cnf->size() > kMaxClauses) cnf->resize(kMaxClauses);
+  if (!cnf->empty() && AnchorsWorth(cnf->front()) >= kStrongWorth) {
+    while (AnchorsWorth(cnf->back()) <= kShortWorth) cnf->pop_back();
+  }
 }
 
 // `or` of several CNFs: one clause joining each side's best clause; empty if a side has none.
@@ -201,7 +209,15 @@ bool RuleSet::FoldEqual::operator()(std::string_view a, std::string_view b) cons
 
 RuleSet::RuleSet(const LoadOptions& options)
     : options_(options),
-      map_(options.logsources != nullptr ? options.logsources : &LogsourceMap::Default()) {}
+      map_(options.logsources != nullptr ? options.logsources : &LogsourceMap::Default()) {
+  // The view of each event then holds what classifying it needs.
+  const std::vector<std::string>& tested = map_->tested_fields();
+  for (size_t i = 0; i < tested.size(); ++i) {
+    const uint32_t id = fields_.Intern(tested[i]);
+    if (id >= tested_index_.size()) tested_index_.resize(id + 1, -1);
+    tested_index_[id] = static_cast<int32_t>(i);
+  }
+}
 
 std::unique_ptr<RuleSet> RuleSet::Load(const std::vector<std::string>& paths,
                                        const LoadOptions& options, LoadReport* report) {
@@ -495,7 +511,20 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
     scratch.classified.clear();
     scratch.classified_for = fields_.serial();
   }
-  map_->ClassifyKey(event, &scratch.key);
+  scratch.view.Reset(event, fields_);
+  // The key: each tested field the event has (its index), with its first value when the map
+  // tests values (length-prefixed), in the event's order. Equal keys, equal classifications.
+  scratch.key.clear();
+  for (uint32_t id : scratch.view.present_fields()) {
+    if (id >= tested_index_.size() || tested_index_[id] < 0) continue;
+    const auto index = static_cast<uint16_t>(tested_index_[id]);
+    scratch.key.append(reinterpret_cast<const char*>(&index), sizeof index);
+    if (!map_->tests_value(index)) continue;
+    const std::string_view value = scratch.view.values(id)[0].raw;
+    const auto size = static_cast<uint32_t>(value.size());
+    scratch.key.append(reinterpret_cast<const char*>(&size), sizeof size);
+    scratch.key.append(value);
+  }
   auto known = scratch.classified.find(scratch.key);
   if (known == scratch.classified.end()) {
     if (scratch.classified.size() >= kMaxClassified) scratch.classified.clear();
@@ -516,7 +545,6 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
   const Scratch::Classified& classified = known->second;
   scratch.entries.assign(classified.entries.begin(), classified.entries.end());
   // Aliases: rules of a source see its fields under their Sigma names (e.g. 4688 Image).
-  const Event* seen = &event;
   bool aliased = false;
   for (const LogsourceEntry* e : scratch.entries) {
     for (const auto& [rule_field, event_field] : e->aliases) {
@@ -536,8 +564,7 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
       scratch.aliased.AddBorrowed(rule_field, true, source->value, true, source->kind);
     }
   }
-  if (aliased) seen = &scratch.aliased;
-  scratch.view.Reset(*seen, fields_);
+  if (aliased) scratch.view.Reset(scratch.aliased, fields_);
   if (scratch.stamp.size() < rules_.size()) scratch.stamp.resize(rules_.size(), 0);
   const uint32_t generation = ++scratch.generation;
 
@@ -600,6 +627,7 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
     uint32_t generation;
   };
   auto scan_text = [&](const LiteralScan& s, std::string_view text) {
+    if (text.empty()) return;  // no literal is empty: nothing to find, and each scan has a cost
     Context context{&s, &hit, scratch.literal_seen.data() + s.first_literal, generation};
     hs_scan(
         static_cast<hs_database_t*>(s.database), text.data(), static_cast<unsigned>(text.size()), 0,

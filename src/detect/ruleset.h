@@ -107,7 +107,7 @@ class RuleSet {
     EventView view;
     Event aliased;
     std::vector<const LogsourceEntry*> entries;
-    // The log-source entries and buckets of events by LogsourceMap::ClassifyKey.
+    // The log-source entries and buckets of events by what classifying them depends on.
     struct Classified {
       std::vector<const LogsourceEntry*> entries;
       std::vector<int32_t> buckets;  // the buckets the event may reach
@@ -176,6 +176,8 @@ class RuleSet {
   LoadOptions options_;
   const LogsourceMap* map_;
   FieldTable fields_;
+  // By field id: its index in map_->tested_fields(), or -1 (ids past the end: -1).
+  std::vector<int32_t> tested_index_;
   std::vector<std::unique_ptr<CompiledRule>> rules_;
   std::vector<std::unique_ptr<CompiledFilter>> filters_;
   std::vector<SigmaRule> correlations_;

@@ -35,6 +35,38 @@ TEST(RuleSet, CategoryRulesSeeSysmonAndSecurityEventsWithAliases) {
   EXPECT_EQ(Fired(*rules, kSecurityProcess).size(), 1u);  // Image <- NewProcessName
 }
 
+TEST(RuleSet, EventsThroughOneScratchAreEachClassifiedByTheirOwnFields) {
+  // A scratch caches classifications by the tested fields an event has and their values: a
+  // stream of events of different kinds, field orders and sources must each get their own.
+  LoadReport report;
+  auto rules = RulesFrom(kProcessRule, &report);
+  ASSERT_TRUE(report.problems.empty());
+  const std::string reordered = R"({"Event":{"EventData":{"CommandLine":"whoami /all",
+      "Image":"C:\\Windows\\System32\\whoami.exe"},"System":{"Computer":"pc1",
+      "Channel":"Microsoft-Windows-Sysmon/Operational","EventID":1}}})";
+  const std::string network = R"({"Event":{"System":{"EventID":3,
+      "Channel":"Microsoft-Windows-Sysmon/Operational"},
+      "EventData":{"Image":"C:\\Windows\\System32\\whoami.exe"}}})";
+  const std::string flat = R"({"Channel":"Microsoft-Windows-Sysmon/Operational","EventID":1,
+      "Image":"C:\\Windows\\System32\\whoami.exe"})";
+  RuleSet::Scratch scratch;
+  auto fires = [&](const std::string& json) {
+    Event event;
+    EXPECT_TRUE(ParseJsonEvent(json, &event).ok()) << json;
+    std::vector<Detection> detections;
+    rules->Match(event, scratch, &detections);
+    return detections.size() == 1;
+  };
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_TRUE(fires(kSysmonProcess));
+    EXPECT_FALSE(fires(network));  // same channel and Image, another event id: not a process
+    EXPECT_TRUE(fires(reordered));
+    EXPECT_TRUE(fires(kSecurityProcess));  // Image <- NewProcessName
+    EXPECT_TRUE(fires(flat));
+    EXPECT_FALSE(fires(R"({"Image":"C:\\whoami.exe"})"));  // no source: not for this rule
+  }
+}
+
 TEST(RuleSet, LogsourceKeepsRulesToTheirEvents) {
   LoadReport report;
   auto rules = RulesFrom(R"(title: registry
