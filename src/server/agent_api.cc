@@ -8,9 +8,12 @@
 // nothing the second time: no duplicate detection, alert or task result.
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "agent/scan/rules.h"
@@ -122,18 +125,8 @@ struct RuleBundle {
   size_t rules = 0;
 };
 
-Result<std::shared_ptr<const RuleBundle>> CurrentRules(store::Transaction& tx) {
-  static std::mutex mutex;
-  static std::shared_ptr<const RuleBundle> cached;
-  VIGIL_ASSIGN_OR_RETURN(int64_t generation, tx.DetectionCounter(kRulesGeneration));
-  std::lock_guard lock(mutex);
-  if (cached && cached->generation == generation) return cached;
-  VIGIL_ASSIGN_OR_RETURN(std::vector<Json> files, AllOf(tx, domain::kYaraRules, {}));
-  std::vector<agent::RuleSource> sources = {{"eicar.yar", std::string(agent::EicarRuleSource())}};
-  for (const Json& f : files) {
-    if (f.value("enabled", true))
-      sources.push_back({f.value("name", "") + ".yar", f.value("source", "")});
-  }
+Result<std::shared_ptr<const RuleBundle>> CompileBundle(
+    int64_t generation, const std::vector<agent::RuleSource>& sources) {
   // A file that no longer compiles with the others is left out rather than stopping every scan.
   std::vector<std::string> rejected;
   VIGIL_ASSIGN_OR_RETURN(agent::CompiledRules rules, agent::CompileKeepingGood(sources, &rejected));
@@ -142,8 +135,65 @@ Result<std::shared_ptr<const RuleBundle>> CurrentRules(store::Transaction& tx) {
   bundle->version = rules.version();
   bundle->rules = rules.rule_count();
   VIGIL_ASSIGN_OR_RETURN(bundle->bytes, rules.Serialize());
-  cached = bundle;
-  return cached;
+  return std::shared_ptr<const RuleBundle>(std::move(bundle));
+}
+
+// Compiles off the request path: requests run in a write transaction, and a large rule set
+// (signature-base: about 3 s) would hold every other writer that long. A request that finds the
+// set out of date starts a compile in the background, waits for it briefly (small sets are
+// ready at once), then goes on with the newest set there is; agents get the new one at a later
+// heartbeat. Only while no set exists at all does a request wait for the compile.
+class RuleCompiler {
+ public:
+  static RuleCompiler& Instance() {
+    static auto* compiler = new RuleCompiler;  // never destroyed: a compile may outlive main
+    return *compiler;
+  }
+
+  Result<std::shared_ptr<const RuleBundle>> Current(store::Transaction& tx) {
+    VIGIL_ASSIGN_OR_RETURN(int64_t generation, tx.DetectionCounter(kRulesGeneration));
+    std::unique_lock lock(mutex_);
+    if (done_ && done_->generation == generation) return done_;
+    if (compiling_ != generation) {
+      VIGIL_ASSIGN_OR_RETURN(std::vector<agent::RuleSource> sources, Sources(tx));
+      compiling_ = generation;
+      std::thread([this, generation, sources = std::move(sources)] {
+        Result<std::shared_ptr<const RuleBundle>> bundle = CompileBundle(generation, sources);
+        std::lock_guard lock(mutex_);
+        if (bundle.ok() && (!done_ || done_->generation < generation)) done_ = *bundle;
+        if (!bundle.ok()) failure_ = bundle.status();
+        if (compiling_ == generation) compiling_ = -1;
+        changed_.notify_all();
+      }).detach();
+    }
+    changed_.wait_for(lock, kBriefWait, [&] { return compiling_ != generation; });
+    changed_.wait(lock, [&] { return done_ != nullptr || compiling_ != generation; });
+    if (done_) return done_;
+    return failure_;
+  }
+
+ private:
+  static constexpr auto kBriefWait = std::chrono::milliseconds(250);
+
+  static Result<std::vector<agent::RuleSource>> Sources(store::Transaction& tx) {
+    VIGIL_ASSIGN_OR_RETURN(std::vector<Json> files, AllOf(tx, domain::kYaraRules, {}));
+    std::vector<agent::RuleSource> sources = {{"eicar.yar", std::string(agent::EicarRuleSource())}};
+    for (const Json& f : files) {
+      if (f.value("enabled", true))
+        sources.push_back({f.value("name", "") + ".yar", f.value("source", "")});
+    }
+    return sources;
+  }
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::shared_ptr<const RuleBundle> done_;  // the newest compiled set
+  int64_t compiling_ = -1;                  // the generation being compiled, or -1
+  Status failure_ = Internal("the agents' rule set is not compiled");  // the last failure
+};
+
+Result<std::shared_ptr<const RuleBundle>> CurrentRules(store::Transaction& tx) {
+  return RuleCompiler::Instance().Current(tx);
 }
 
 // The indicator lists an agent's organisation is subject to: its own and those above it.
