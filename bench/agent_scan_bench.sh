@@ -35,7 +35,7 @@ if ! yarac "${EXT[@]}" "${files[@]}" "$WORK/rules.yarc" 2>"$WORK/yarac.txt"; the
   done
   yarac "${EXT[@]}" "${good[@]}" "$WORK/rules.yarc"
 fi
-bytes=$(find "$TREE" -type f -size -65536k -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+bytes=$(find "$TREE" -type f -size -65536k -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s }')
 nfiles=$(find "$TREE" -type f | wc -l)
 find "$TREE" -type f -exec cat {} + >/dev/null 2>&1 || true  # page cache
 
@@ -79,7 +79,8 @@ for ((round = 1; round <= ROUNDS; round++)); do
     # As the service: rules compiled beforehand (the server sends them compiled), no scan cache yet.
     "$AGENT" scan --rules-dir "$RULES" --cache "$WORK/cache.db" "$WORK/empty" >/dev/null 2>&1
     rm -f "$WORK/cache.db" "$WORK/cache.db-wal" "$WORK/cache.db-shm"
-    run "vigil-agent start-up" "$AGENT" scan --rules-dir "$RULES" --cache "$WORK/start.db" "$WORK/empty"
+    run "vigil-agent start-up" "$AGENT" scan --rules-dir "$RULES" --cache "$WORK/cache.db" "$WORK/empty"
+    rm -f "$WORK/cache.db" "$WORK/cache.db-wal" "$WORK/cache.db-shm"  # the compiled rules stay
     run "vigil-agent first scan" "$AGENT" scan --rules-dir "$RULES" --cache "$WORK/cache.db" "$TREE"
     run "vigil-agent rescan" "$AGENT" scan --rules-dir "$RULES" --cache "$WORK/cache.db" "$TREE"
   fi
