@@ -160,7 +160,8 @@ class RuleCompiler {
       std::thread([this, generation, sources = std::move(sources)] {
         Result<std::shared_ptr<const RuleBundle>> bundle = CompileBundle(generation, sources);
         std::lock_guard lock(mutex_);
-        if (bundle.ok() && (!done_ || done_->generation < generation)) done_ = *bundle;
+        // The newest finished compile wins (a stale one is redone at the next request).
+        if (bundle.ok()) done_ = *bundle;
         if (!bundle.ok()) failure_ = bundle.status();
         if (compiling_ == generation) compiling_ = -1;
         changed_.notify_all();
