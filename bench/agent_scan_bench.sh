@@ -35,7 +35,7 @@ if ! yarac "${EXT[@]}" "${files[@]}" "$WORK/rules.yarc" 2>"$WORK/yarac.txt"; the
   done
   yarac "${EXT[@]}" "${good[@]}" "$WORK/rules.yarc"
 fi
-bytes=$(find "$TREE" -type f -size -65536k -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s }')
+bytes=$(find "$TREE" -type f -size -65536k -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s }')
 nfiles=$(find "$TREE" -type f | wc -l)
 find "$TREE" -type f -exec cat {} + >/dev/null 2>&1 || true  # page cache
 
