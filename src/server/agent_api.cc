@@ -160,15 +160,18 @@ class RuleCompiler {
       std::thread([this, generation, sources = std::move(sources)] {
         Result<std::shared_ptr<const RuleBundle>> bundle = CompileBundle(generation, sources);
         std::lock_guard lock(mutex_);
-        // The newest finished compile wins (a stale one is redone at the next request).
-        if (bundle.ok()) done_ = *bundle;
-        if (!bundle.ok()) failure_ = bundle.status();
+        if (bundle.ok()) {
+          done_ = *bundle;  // the newest finished compile wins; a stale one is redone later
+        } else {
+          failure_ = bundle.status();
+        }
         if (compiling_ == generation) compiling_ = -1;
         changed_.notify_all();
       }).detach();
     }
+    // Briefly for this compile; without any set, until it ends.
     changed_.wait_for(lock, kBriefWait, [&] { return compiling_ != generation; });
-    changed_.wait(lock, [&] { return done_ != nullptr || compiling_ != generation; });
+    if (!done_) changed_.wait(lock, [&] { return compiling_ != generation; });
     if (done_) return done_;
     return failure_;
   }
