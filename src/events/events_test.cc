@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <future>
 #include <thread>
@@ -203,6 +205,166 @@ TEST(EventStore, RetentionByLevelAndSize) {
   std::vector<StoredEvent> more = {Sample(now, "after")};
   ASSERT_TRUE((*store)->Append(more).ok());
   EXPECT_EQ(more[0].id, bulk.back().id + 1);
+}
+
+TEST(EventStore, CommitsOfMixedLevelsReadBackInIdOrder) {
+  // Levels alternate within each commit, so each commit's blocks interleave ids.
+  TempDir dir;
+  auto store = EventStore::Open(dir.path() / "events.db");
+  ASSERT_TRUE(store.ok());
+  std::vector<int64_t> ids;
+  for (int commit = 0; commit < 3; ++commit) {
+    std::vector<StoredEvent> batch;
+    for (int i = 0; i < 5000; ++i) {
+      batch.push_back(Sample(commit * 10'000 + i, "h" + std::to_string(i % 3), i % 3));
+    }
+    ASSERT_TRUE((*store)->Append(batch).ok());
+    for (const StoredEvent& e : batch) ids.push_back(e.id);
+  }
+  for (size_t i = 1; i < ids.size(); ++i) ASSERT_EQ(ids[i], ids[i - 1] + 1);
+  // Read in pieces that end inside commits and blocks.
+  std::vector<int64_t> read;
+  for (int64_t after = 0;;) {
+    auto page = (*store)->ReadAfter(after, 777);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    if (page->empty()) break;
+    ASSERT_LE(page->size(), 777u);
+    for (const StoredEvent& e : *page) {
+      read.push_back(e.id);
+      EXPECT_EQ(e.security_level, static_cast<int>((e.id - ids[0]) % 5000 % 3));
+    }
+    after = page->back().id;
+  }
+  EXPECT_EQ(read, ids);
+  for (int64_t id : {ids[0], ids[1], ids[4999], ids[5000], ids[12'345], ids.back()}) {
+    auto one = (*store)->Get(id);
+    ASSERT_TRUE(one.ok() && one->has_value()) << id;
+    EXPECT_EQ((*one)->id, id);
+  }
+  auto stats = (*store)->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->events, 15'000);
+  EXPECT_EQ(stats->last_id, ids.back());
+  auto since = (*store)->CountSince(14'000);  // commit 1: 4000-4999, commit 2: all
+  ASSERT_TRUE(since.ok());
+  EXPECT_EQ(*since, 1000 + 5000);
+}
+
+TEST(EventStore, SearchMergesBlocksWhoseTimesOverlap) {
+  // Commits whose times overlap (files of old events arrive late) and repeat: the
+  // search still gives every match exactly once, newest first by (time, id), across pages.
+  TempDir dir;
+  auto store = EventStore::Open(dir.path() / "events.db");
+  ASSERT_TRUE(store.ok());
+  std::vector<StoredEvent> all;
+  for (int commit = 0; commit < 40; ++commit) {
+    std::vector<StoredEvent> batch;
+    for (int i = 0; i < 100; ++i) {
+      // Each commit spans 100 ms, half of it shared with the one before; times repeat.
+      const int64_t t = commit * 50 + (i * 7) % 100;
+      batch.push_back(Sample(t, i % 2 ? "Web" : "db", i % 3, 0));
+    }
+    ASSERT_TRUE((*store)->Append(batch).ok());
+    all.insert(all.end(), batch.begin(), batch.end());
+  }
+  std::vector<std::pair<int64_t, int64_t>> want;
+  for (const StoredEvent& e : all) {
+    if (e.host == "Web" && e.time_ms >= 120 && e.time_ms <= 1900)
+      want.emplace_back(e.time_ms, e.id);
+  }
+  std::sort(want.rbegin(), want.rend());
+  EventQuery q;
+  q.host = "WEB";
+  q.from_ms = 120;
+  q.to_ms = 1900;
+  q.limit = 150;
+  std::vector<std::pair<int64_t, int64_t>> got;
+  for (int page = 0; page < 20; ++page) {
+    auto r = (*store)->Search(q, {});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    for (const StoredEvent& e : r->items) got.emplace_back(e.time_ms, e.id);
+    if (r->next_before_id == 0) break;
+    q.before_id = r->next_before_id;
+  }
+  EXPECT_EQ(got, want);
+
+  // Two blocks whose newest events share a time: the later id comes first.
+  TempDir tie_dir;
+  auto ties = EventStore::Open(tie_dir.path() / "events.db");
+  ASSERT_TRUE(ties.ok());
+  std::vector<StoredEvent> first = {Sample(1000, "x"), Sample(500, "x")};
+  std::vector<StoredEvent> second = {Sample(1000, "x"), Sample(600, "x")};
+  ASSERT_TRUE((*ties)->Append(first).ok());
+  ASSERT_TRUE((*ties)->Append(second).ok());
+  auto r = (*ties)->Search(EventQuery{}, {});
+  ASSERT_TRUE(r.ok());
+  std::vector<int64_t> order;
+  for (const StoredEvent& e : r->items) order.push_back(e.id);
+  EXPECT_EQ(order, (std::vector<int64_t>{second[0].id, first[0].id, second[1].id, first[1].id}));
+  // And within one commit, whose blocks (one per level) interleave ids.
+  std::vector<StoredEvent> third = {Sample(2000, "x", 0), Sample(2000, "x", 1),
+                                    Sample(2000, "x", 0)};
+  ASSERT_TRUE((*ties)->Append(third).ok());
+  r = (*ties)->Search(EventQuery{}, {});
+  ASSERT_TRUE(r.ok());
+  order.clear();
+  for (const StoredEvent& e : r->items) order.push_back(e.id);
+  order.resize(3);
+  EXPECT_EQ(order, (std::vector<int64_t>{third[2].id, third[1].id, third[0].id}));
+}
+
+TEST(EventStore, OpensAStoreOfOneRowPerEventAndMovesItIntoBlocks) {
+  TempDir dir;
+  const std::filesystem::path file = dir.path() / "events.db";
+  {
+    // The layout before blocks, with one event deleted by retention: ids go on after the highest.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+    const char* sql = R"sql(
+      CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL,
+        received INTEGER NOT NULL, original_time TEXT NOT NULL, host TEXT NOT NULL,
+        source_type TEXT NOT NULL, source TEXT NOT NULL, peer TEXT NOT NULL, org_id INTEGER,
+        asset_id INTEGER, system_id INTEGER, security_level INTEGER NOT NULL,
+        message TEXT NOT NULL, raw TEXT NOT NULL);
+      CREATE INDEX events_time ON events(time);
+      INSERT INTO events VALUES (1, 100, 101, 'Nov 21', 'a', 'syslog', 's', 'p', 4, 5, 6, 3, 'm1', 'r1');
+      INSERT INTO events VALUES (2, 200, 201, '', 'b', 'json', 's', '', NULL, NULL, NULL, 0, 'm2', '{}');
+      INSERT INTO events VALUES (3, 300, 301, '', 'c', 'json', 's', '', NULL, NULL, NULL, 0, 'm3', '{}');
+      DELETE FROM events WHERE id = 3;
+    )sql";
+    ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto store = EventStore::Open(file);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto rows = (*store)->ReadAfter(0, 10);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  const StoredEvent& a = (*rows)[0];
+  EXPECT_EQ(a.id, 1);
+  EXPECT_EQ(a.time_ms, 100);
+  EXPECT_EQ(a.received_ms, 101);
+  EXPECT_EQ(a.original_time, "Nov 21");
+  EXPECT_EQ(a.org_id, 4);
+  EXPECT_EQ(a.asset_id, 5);
+  EXPECT_EQ(a.system_id, 6);
+  EXPECT_EQ(a.security_level, 3);
+  EXPECT_EQ(a.raw, "r1");
+  EXPECT_EQ((*rows)[1].org_id, 0);
+  EXPECT_EQ((*rows)[1].message, "m2");
+  std::vector<StoredEvent> more = {Sample(400, "d")};
+  ASSERT_TRUE((*store)->Append(more).ok());
+  EXPECT_EQ(more[0].id, 4);
+  auto stats = (*store)->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->events, 3);
+  store->reset();
+  // Opening again finds nothing left to move.
+  auto again = EventStore::Open(file);
+  ASSERT_TRUE(again.ok());
+  auto all = (*again)->ReadAfter(0, 10);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 3u);
 }
 
 // Knows one host by its normalised name, as the asset directory does.

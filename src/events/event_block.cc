@@ -1,0 +1,149 @@
+#include "events/event_block.h"
+
+#include <algorithm>
+
+namespace vigil::events {
+namespace {
+
+constexpr char kVersion = 1;
+
+void PutVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+
+void PutBytes(std::string_view s, std::string* out) {
+  PutVarint(s.size(), out);
+  out->append(s);
+}
+
+void PutRepeated(std::string_view s, std::string_view previous, bool first, std::string* out) {
+  if (!first && s == previous) {
+    out->push_back(0);
+    return;
+  }
+  PutVarint(s.size() + 1, out);
+  out->append(s);
+}
+
+}  // namespace
+
+void EncodeBlock(std::span<const StoredEvent* const> events, std::string* out) {
+  out->push_back(kVersion);
+  if (events.empty()) return;
+  PutVarint(static_cast<uint64_t>(events.front()->id), out);
+  const StoredEvent* prev = nullptr;
+  for (const StoredEvent* e : events) {
+    const bool first = prev == nullptr;
+    PutVarint(first ? 0 : static_cast<uint64_t>(e->id - prev->id), out);
+    // Deltas wrap in unsigned arithmetic, so any pair of times round-trips.
+    PutVarint(ZigZag(static_cast<int64_t>(static_cast<uint64_t>(e->time_ms) -
+                                          static_cast<uint64_t>(first ? 0 : prev->time_ms))),
+              out);
+    PutVarint(ZigZag(static_cast<int64_t>(static_cast<uint64_t>(e->received_ms) -
+                                          static_cast<uint64_t>(first ? 0 : prev->received_ms))),
+              out);
+    PutVarint(static_cast<uint64_t>(e->org_id), out);
+    PutVarint(static_cast<uint64_t>(e->asset_id), out);
+    PutVarint(static_cast<uint64_t>(e->system_id), out);
+    PutBytes(e->original_time, out);
+    PutRepeated(e->host, first ? "" : prev->host, first, out);
+    PutRepeated(e->source_type, first ? "" : prev->source_type, first, out);
+    PutRepeated(e->source, first ? "" : prev->source, first, out);
+    PutRepeated(e->peer, first ? "" : prev->peer, first, out);
+    PutBytes(e->message, out);
+    PutBytes(e->raw, out);
+    prev = e;
+  }
+}
+
+bool BlockReader::Varint(uint64_t* v) {
+  uint64_t result = 0;
+  for (int shift = 0; shift < 64 && pos_ < data_.size(); shift += 7) {
+    const auto byte = static_cast<uint8_t>(data_[pos_++]);
+    result |= uint64_t{byte & 0x7fu} << shift;
+    if ((byte & 0x80) == 0) {
+      *v = result;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool BlockReader::Bytes(std::string* out) {
+  uint64_t n = 0;
+  if (!Varint(&n) || n > data_.size() - pos_) return false;
+  out->assign(data_.substr(pos_, n));
+  pos_ += n;
+  return true;
+}
+
+bool BlockReader::Repeated(std::string* previous, std::string* out) {
+  uint64_t n = 0;
+  if (!Varint(&n)) return false;
+  if (n == 0) {
+    if (!started_) return false;  // the first event has nothing to repeat
+  } else {
+    if (n - 1 > data_.size() - pos_) return false;
+    previous->assign(data_.substr(pos_, n - 1));
+    pos_ += n - 1;
+  }
+  *out = *previous;
+  return true;
+}
+
+Result<bool> BlockReader::Next(StoredEvent* event) {
+  const size_t at = pos_;
+  auto corrupt = [&](std::string_view what) {
+    return Status(StatusCode::kInternal, "event block is corrupted: " + std::string(what),
+                  "byte " + std::to_string(at));
+  };
+  if (pos_ == 0) {
+    if (data_.empty() || data_[0] != kVersion) return corrupt("unknown version");
+    pos_ = 1;
+    if (pos_ == data_.size()) return false;
+    uint64_t first = 0;
+    if (!Varint(&first) || first > static_cast<uint64_t>(INT64_MAX)) return corrupt("first id");
+    id_ = static_cast<int64_t>(first);
+  }
+  if (pos_ == data_.size()) return false;
+  uint64_t id_delta = 0, time_delta = 0, received_delta = 0, org = 0, asset = 0, system = 0;
+  if (!Varint(&id_delta) || (started_ ? id_delta == 0 : id_delta != 0) ||
+      id_delta > static_cast<uint64_t>(INT64_MAX - id_)) {
+    return corrupt("id");
+  }
+  if (!Varint(&time_delta) || !Varint(&received_delta)) return corrupt("time");
+  if (!Varint(&org) || !Varint(&asset) || !Varint(&system) ||
+      std::max({org, asset, system}) > static_cast<uint64_t>(INT64_MAX)) {
+    return corrupt("attribution");
+  }
+  id_ += static_cast<int64_t>(id_delta);
+  time_ = static_cast<int64_t>(static_cast<uint64_t>(time_) +
+                               static_cast<uint64_t>(UnZigZag(time_delta)));
+  received_ = static_cast<int64_t>(static_cast<uint64_t>(received_) +
+                                   static_cast<uint64_t>(UnZigZag(received_delta)));
+  if (!Bytes(&event->original_time) || !Repeated(&host_, &event->host) ||
+      !Repeated(&source_type_, &event->source_type) || !Repeated(&source_, &event->source) ||
+      !Repeated(&peer_, &event->peer) || !Bytes(&event->message) || !Bytes(&event->raw)) {
+    return corrupt("text");
+  }
+  started_ = true;
+  event->id = id_;
+  event->time_ms = time_;
+  event->received_ms = received_;
+  event->org_id = static_cast<int64_t>(org);
+  event->asset_id = static_cast<int64_t>(asset);
+  event->system_id = static_cast<int64_t>(system);
+  event->security_level = security_level_;
+  return true;
+}
+
+}  // namespace vigil::events
