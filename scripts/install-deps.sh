@@ -14,7 +14,7 @@ BUILD_PACKAGES=(
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev libzstd-dev libzip-dev libpugixml-dev
-  libyaml-dev libre2-dev libvectorscan-dev libsimdjson-dev libyara-dev
+  libyaml-dev libre2-dev libvectorscan-dev libsimdjson-dev libyara-dev libjemalloc-dev
   nodejs openssl sqlite3 curl
 )
 TEST_PACKAGES=(chromium fonts-dejavu-core wrk grepcidr yara zstd libevtx-utils clang-14 libclang-rt-14-dev clang-format clang-tidy procps)

@@ -167,6 +167,15 @@ bool EqualsAsciiFoldCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+size_t FindEither(std::string_view text, char a, char b, size_t from) {
+  if (from >= text.size()) return std::string_view::npos;
+  const std::string_view rest = text.substr(from);
+  size_t end = rest.find(a);
+  const size_t other = rest.substr(0, end).find(b);  // only before the first `a`
+  if (other != std::string_view::npos) end = other;
+  return end == std::string_view::npos ? end : from + end;
+}
+
 std::vector<std::string_view> Split(std::string_view text, char sep) {
   std::vector<std::string_view> pieces;
   size_t start = 0;

@@ -36,6 +36,10 @@ std::string HexEncode(std::string_view bytes);
 // True when `a` and `b` are equal once A-Z are mapped to a-z ("Of" and "of"). No allocation.
 bool EqualsAsciiFoldCase(std::string_view a, std::string_view b);
 
+// The position of the first `a` or `b` in `text` at or after `from`, or npos. Two memchr scans:
+// std::string_view::find_first_of calls memchr once per byte of `text`.
+size_t FindEither(std::string_view text, char a, char b, size_t from = 0);
+
 // Splits at every `sep`, keeping empty pieces: Split("a,,b", ',') is {"a", "", "b"}, Split("", ',')
 // is {""}. The pieces point into `text`.
 std::vector<std::string_view> Split(std::string_view text, char sep);

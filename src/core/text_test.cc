@@ -181,4 +181,17 @@ TEST(LineSplitterTest, SplitsAtLfDropsCrAndKeepsALastLineWithoutLf) {
   EXPECT_EQ(lines("x\r"), (std::vector<std::string>{"x"}));
 }
 
+TEST(FindEither, FirstOfTwoBytesFromAPosition) {
+  using std::string_view;
+  const string_view text("ab\ncd\0ef\n", 9);
+  EXPECT_EQ(FindEither(text, '\n', '\0'), 2u);
+  EXPECT_EQ(FindEither(text, '\0', '\n'), 2u);
+  EXPECT_EQ(FindEither(text, '\n', '\0', 3), 5u);  // the NUL before the next newline
+  EXPECT_EQ(FindEither(text, '\n', 'x', 3), 8u);
+  EXPECT_EQ(FindEither(text, 'x', 'y'), string_view::npos);
+  EXPECT_EQ(FindEither(text, 'x', 'f'), 7u);  // only the second byte occurs
+  EXPECT_EQ(FindEither(text, '\n', '\0', 9), string_view::npos);
+  EXPECT_EQ(FindEither("", 'a', 'b'), string_view::npos);
+}
+
 }  // namespace vigil

@@ -76,6 +76,11 @@ class Event {
   // The first value of `name`, or nullptr.
   const Field* Find(std::string_view name) const;
 
+  // The memory the event holds, itself included (for bounding queues of events).
+  size_t MemoryBytes() const {
+    return sizeof(Event) + buffer_.capacity() + stored_.capacity() * sizeof(Stored) +
+           views_.capacity() * sizeof(Field) + source.capacity();
+  }
   // Where the event came from, for output: a file and a record id or 1-based line.
   std::string source;
   uint64_t record = 0;

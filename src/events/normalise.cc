@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "core/text.h"
 #include "logs/syslog.h"
 
 namespace vigil::events {
@@ -9,7 +10,7 @@ namespace {
 
 // The first line of `text`, cut to kMaxSummary bytes on a UTF-8 boundary.
 std::string Summary(std::string_view text) {
-  size_t end = text.find_first_of("\r\n");
+  size_t end = FindEither(text, '\r', '\n');
   if (end == std::string_view::npos) end = text.size();
   if (end > kMaxSummary) {
     end = kMaxSummary;

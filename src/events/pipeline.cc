@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "core/thread_name.h"
+
 namespace vigil::events {
 namespace {
 
@@ -15,11 +17,26 @@ size_t RawBytes(const ingest::RawEvent& e) {
   return e.data.size() + e.peer.size() + e.source.size() + sizeof(ingest::RawEvent);
 }
 
+// The memory a normalised batch holds: several times its raw bytes (the fields, the summary).
+size_t Footprint(const CommittedBatch& batch) {
+  size_t bytes = batch.parsed.capacity() / 8;
+  for (const StoredEvent& e : batch.rows) {
+    bytes += sizeof(StoredEvent) + e.original_time.capacity() + e.host.capacity() +
+             e.source_type.capacity() + e.source.capacity() + e.peer.capacity() +
+             e.message.capacity() + e.raw.capacity();
+  }
+  for (const detect::Event& f : batch.fields) bytes += f.MemoryBytes();
+  return bytes;
+}
+
 }  // namespace
 
 Pipeline::Pipeline(EventStore& store, const EventAttributor* attributor, PipelineOptions options)
     : store_(store), attributor_(attributor), options_(std::move(options)) {
-  writer_ = std::thread([this] { Run(); });
+  writer_ = std::thread([this] {
+    NameThisThread("vigil-writer");
+    Run();
+  });
 }
 
 Pipeline::~Pipeline() { Stop(); }
@@ -40,11 +57,14 @@ Status Pipeline::Submit(std::vector<ingest::RawEvent>& batch,
     queue_bytes_ += bytes;  // reserved now, so that concurrent submitters see it
     ++in_flight_;
   }
-  // Normalised here, on the receiver's thread, so that the writer only writes.
-  Pending pending{Prepare(batch), std::move(on_durable), bytes};
+  // Normalised here, on the receiver's thread, so that the writer only writes. The queue then
+  // counts what the normalised batch holds instead of the raw bytes reserved.
+  Pending pending{Prepare(batch), std::move(on_durable), 0};
+  pending.bytes = Footprint(pending.batch);
   batch.clear();
   {
     std::lock_guard lock(mutex_);
+    queue_bytes_ = queue_bytes_ - bytes + pending.bytes;
     queue_.push_back(std::move(pending));
     --in_flight_;
   }

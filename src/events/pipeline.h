@@ -6,8 +6,9 @@
 // commit; then `on_committed` hands the committed rows, with the fields normalisation gave them, to
 // detection, which need not read and parse them again.
 //
-// Memory is bounded by max_queue_bytes of raw data waiting: beyond it Submit refuses with
-// kResourceExhausted and the receiver applies back-pressure. An event that cannot be parsed is
+// Memory is bounded by max_queue_bytes of events waiting (what the normalised events hold; their
+// raw bytes while they are being normalised): beyond it Submit refuses with kResourceExhausted
+// and the receiver applies back-pressure. An event that cannot be parsed is
 // still stored (message "unparsed: <reason>"), so nothing received is lost.
 #pragma once
 

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/text.h"
+#include "core/thread_name.h"
 #include "http/beast_request.h"
 #include "http/tls.h"
 
@@ -617,6 +618,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Hand
     std::unique_ptr<Server> server(new Server(std::move(impl)));
     for (int i = 0; i < options.threads; ++i) {
       server->impl_->threads.emplace_back([ioc = &*server->impl_->ioc] {
+        NameThisThread("vigil-http");
         for (;;) {
           try {
             ioc->run();

@@ -21,6 +21,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/thread_name.h"
 #include "http/tls.h"
 #include "logs/syslog_framing.h"
 
@@ -460,6 +461,7 @@ Result<std::unique_ptr<SyslogListeners>> SyslogListeners::Start(const Options& o
     i.work.emplace(i.ioc->get_executor());
     for (int n = 0; n < options.threads; ++n) {
       i.threads.emplace_back([ioc = &*i.ioc] {
+        NameThisThread("vigil-syslog");
         for (;;) {
           try {
             ioc->run();

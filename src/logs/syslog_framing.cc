@@ -9,8 +9,6 @@
 namespace vigil::logs {
 namespace {
 
-constexpr std::string_view kTerminators{"\n\0", 2};
-
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 Status LengthError(std::string reason) {
@@ -110,7 +108,7 @@ Status SyslogFrameDecoder::Feed(std::string_view in, const FrameCallback& on_fra
       }
       case State::kLine: {
         const std::string_view rest = in.substr(i);
-        const size_t end = rest.find_first_of(kTerminators);
+        const size_t end = FindEither(rest, '\n', '\0');
         const size_t chunk = end == std::string_view::npos ? rest.size() : end;
         if (buffer_.size() + chunk > max_frame_) {  // too long: deliver the head, drop the rest
           const size_t take = max_frame_ - buffer_.size();
@@ -145,7 +143,7 @@ Status SyslogFrameDecoder::Feed(std::string_view in, const FrameCallback& on_fra
         break;
       }
       case State::kDiscard: {
-        const size_t end = in.find_first_of(kTerminators, i);
+        const size_t end = FindEither(in, '\n', '\0', i);
         if (end == std::string_view::npos) {
           i = in.size();
         } else {

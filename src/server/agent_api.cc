@@ -20,6 +20,7 @@
 #include "auth/credentials.h"
 #include "core/ip.h"
 #include "core/text.h"
+#include "core/thread_name.h"
 #include "core/time.h"
 #include "domain/record.h"
 #include "http/tls.h"
@@ -158,8 +159,9 @@ class RuleCompiler {
       VIGIL_ASSIGN_OR_RETURN(std::vector<agent::RuleSource> sources, Sources(tx));
       compiling_ = generation;
       std::thread([this, generation, sources = std::move(sources)] {
+        NameThisThread("vigil-rules");
         Result<std::shared_ptr<const RuleBundle>> bundle = CompileBundle(generation, sources);
-        std::lock_guard lock(mutex_);
+        std::lock_guard done_lock(mutex_);
         if (bundle.ok()) {
           done_ = *bundle;  // the newest finished compile wins; a stale one is redone later
         } else {

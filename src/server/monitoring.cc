@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/text.h"
+#include "core/thread_name.h"
 #include "core/time.h"
 #include "domain/record.h"
 #include "domain/resource.h"
@@ -17,6 +18,7 @@ namespace {
 constexpr std::string_view kCursorName = "events";
 constexpr size_t kDetectBatch = 2000;
 constexpr size_t kMaxPendingEvents = 50'000;
+constexpr auto kMaxDetectionWait = std::chrono::seconds(2);
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
@@ -105,19 +107,32 @@ Result<std::unique_ptr<Monitoring>> Monitoring::Start(store::Store& store,
   pipeline.max_queue_bytes = o.max_queue_bytes;
   Monitoring* self = m.get();
   pipeline.on_committed = [self](events::CommittedBatch&& batch) {
-    {
-      std::lock_guard lock(self->mutex_);
-      self->committed_ = batch.rows.back().id;
-      if (self->pending_events_ + batch.rows.size() <= kMaxPendingEvents) {
-        self->pending_events_ += batch.rows.size();
-        self->pending_.push_back(std::move(batch));
-      }
-    }
+    std::unique_lock lock(self->mutex_);
+    self->committed_ = batch.rows.back().id;
     self->wake_.notify_all();
+    // Back-pressure: while detection is kMaxPendingEvents behind, the writer waits for it (and
+    // the receivers for the writer), since reading and parsing the events again from the store
+    // would cost more. After kMaxDetectionWait (detection stuck) the batch is left to the store.
+    const size_t n = batch.rows.size();
+    if (self->room_.wait_for(lock, kMaxDetectionWait,
+                             [self, n] {
+                               return self->stopping_ || self->pending_events_ == 0 ||
+                                      self->pending_events_ + n <= kMaxPendingEvents;
+                             }) &&
+        !self->stopping_) {
+      self->pending_events_ += n;
+      self->pending_.push_back(std::move(batch));
+    }
   };
   m->pipeline_ = std::make_unique<events::Pipeline>(*m->events_, &m->assets_, pipeline);
-  m->detect_thread_ = std::thread([self] { self->DetectLoop(); });
-  m->maintenance_thread_ = std::thread([self] { self->MaintenanceLoop(); });
+  m->detect_thread_ = std::thread([self] {
+    NameThisThread("vigil-detect");
+    self->DetectLoop();
+  });
+  m->maintenance_thread_ = std::thread([self] {
+    NameThisThread("vigil-maintain");
+    self->MaintenanceLoop();
+  });
   if (!o.syslog.udp.empty() || !o.syslog.tcp.empty() || !o.syslog.tls.empty()) {
     VIGIL_ASSIGN_OR_RETURN(m->syslog_, ingest::SyslogListeners::Start(o.syslog, *m->pipeline_));
   }
@@ -134,6 +149,7 @@ void Monitoring::Stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  room_.notify_all();
   if (detect_thread_.joinable()) detect_thread_.join();
   if (maintenance_thread_.joinable()) maintenance_thread_.join();
 }
@@ -167,6 +183,7 @@ Result<events::CommittedBatch> Monitoring::NextBatch() {
       events::CommittedBatch batch = std::move(pending_.front());
       pending_events_ -= batch.rows.size();
       pending_.pop_front();
+      room_.notify_all();
       return batch;
     }
   }

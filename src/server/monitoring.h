@@ -119,10 +119,11 @@ class Monitoring {
   std::mutex mutex_;
   std::condition_variable wake_;
   int64_t committed_ = 0;  // last id the pipeline committed (guarded by mutex_)
-  // Committed batches not yet evaluated, up to kMaxPendingEvents (guarded by mutex_); beyond,
-  // batches are dropped and detection reads them from the store.
+  // Committed batches not yet evaluated, up to kMaxPendingEvents (guarded by mutex_): the writer
+  // waits for room, for a while; then it drops the batch and detection reads it from the store.
   std::deque<events::CommittedBatch> pending_;
   size_t pending_events_ = 0;
+  std::condition_variable room_;  // pending_ has room (or stopping_)
   bool stopping_ = false;
   bool assets_dirty_ = false;
   std::map<int64_t, std::pair<int64_t, int64_t>> source_counts_;  // id -> events, last ms
