@@ -25,8 +25,9 @@ void PutBytes(std::string_view s, std::string* out) {
   out->append(s);
 }
 
-void PutRepeated(std::string_view s, std::string_view previous, bool first, std::string* out) {
-  if (!first && s == previous) {
+// `previous`: the previous event's value; null for the first event.
+void PutRepeated(std::string_view s, const std::string* previous, std::string* out) {
+  if (previous != nullptr && s == *previous) {
     out->push_back(0);
     return;
   }
@@ -55,10 +56,10 @@ void EncodeBlock(std::span<const StoredEvent* const> events, std::string* out) {
     PutVarint(static_cast<uint64_t>(e->asset_id), out);
     PutVarint(static_cast<uint64_t>(e->system_id), out);
     PutBytes(e->original_time, out);
-    PutRepeated(e->host, first ? "" : prev->host, first, out);
-    PutRepeated(e->source_type, first ? "" : prev->source_type, first, out);
-    PutRepeated(e->source, first ? "" : prev->source, first, out);
-    PutRepeated(e->peer, first ? "" : prev->peer, first, out);
+    PutRepeated(e->host, first ? nullptr : &prev->host, out);
+    PutRepeated(e->source_type, first ? nullptr : &prev->source_type, out);
+    PutRepeated(e->source, first ? nullptr : &prev->source, out);
+    PutRepeated(e->peer, first ? nullptr : &prev->peer, out);
     PutBytes(e->message, out);
     PutBytes(e->raw, out);
     prev = e;

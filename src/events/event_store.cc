@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
-#include <queue>
 #include <string_view>
 #include <unordered_set>
 
@@ -112,6 +111,16 @@ Status Exec(sqlite3* db, const char* sql) {
   return Status::Ok();
 }
 
+// Runs `body` in an immediate (write) transaction: committed when it succeeds, rolled back when
+// it fails.
+Status InTransaction(sqlite3* db, const std::function<Status()>& body) {
+  VIGIL_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE"));
+  Status status = body();
+  if (status.ok()) status = Exec(db, "COMMIT");
+  if (!status.ok()) (void)Exec(db, "ROLLBACK");
+  return status;
+}
+
 // Calls visit(event) on each event of the block in the current row: security_level in column
 // `level`, data in column `data`. Stops early (returning OK) when visit returns false.
 Status VisitBlock(const Statement& s, int level, int data,
@@ -189,8 +198,7 @@ Status MigrateEventRows(sqlite3* db) {
     if (!exists.ok()) return SqlError(db, "prepare migration");
     if (exists.Step() != SQLITE_ROW) return Status::Ok();
   }
-  VIGIL_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE"));
-  Status status = [db] {
+  return InTransaction(db, [db] {
     Statement rows(db,
                    "SELECT id, time, received, original_time, host, source_type, source, peer, "
                    "coalesce(org_id, 0), coalesce(asset_id, 0), coalesce(system_id, 0), "
@@ -220,17 +228,13 @@ Status MigrateEventRows(sqlite3* db) {
       }
     }
     if (rc != SQLITE_DONE) return SqlError(db, "migration read");
-    return chunk.empty() ? Status::Ok() : InsertBlocks(db, chunk, chunk.front().id);
-  }();
-  if (status.ok()) {
-    status = Exec(db,
-                  "UPDATE event_counters SET value = max(value, "
-                  "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0), "
-                  "coalesce((SELECT max(last_id) FROM event_blocks), 0)) WHERE name = 'last_id'; "
-                  "DROP TABLE events; COMMIT");
-  }
-  if (!status.ok()) (void)Exec(db, "ROLLBACK");
-  return status;
+    if (!chunk.empty()) VIGIL_RETURN_IF_ERROR(InsertBlocks(db, chunk, chunk.front().id));
+    return Exec(db,
+                "UPDATE event_counters SET value = max(value, "
+                "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0), "
+                "coalesce((SELECT max(last_id) FROM event_blocks), 0)) WHERE name = 'last_id'; "
+                "DROP TABLE events");
+  });
 }
 
 Result<sqlite3*> OpenConnection(const std::filesystem::path& file, bool writer) {
@@ -315,8 +319,7 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::filesystem::path
 Status EventStore::Append(std::span<StoredEvent> events) {
   if (events.empty()) return Status::Ok();
   return impl_->Write([&](sqlite3* db) {
-    VIGIL_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE"));
-    Status status = [&] {
+    Status status = InTransaction(db, [&] {
       Statement last(db, "SELECT value FROM event_counters WHERE name = 'last_id'");
       if (!last.ok() || last.Step() != SQLITE_ROW) return SqlError(db, "read last id");
       const int64_t first = last.Int(0) + 1;
@@ -325,11 +328,9 @@ Status EventStore::Append(std::span<StoredEvent> events) {
       Statement update(db, "UPDATE event_counters SET value = ? WHERE name = 'last_id'");
       if (!update.ok()) return SqlError(db, "prepare update");
       update.Bind(1, events.back().id);
-      if (update.Step() != SQLITE_DONE) return SqlError(db, "update last id");
-      return Exec(db, "COMMIT");
-    }();
+      return update.Step() == SQLITE_DONE ? Status::Ok() : SqlError(db, "update last id");
+    });
     if (!status.ok()) {
-      (void)Exec(db, "ROLLBACK");
       for (StoredEvent& e : events) e.id = 0;
     }
     return status;
@@ -482,16 +483,17 @@ Result<RetentionReport> EventStore::EnforceRetention(const RetentionPolicy& poli
       return s.Int(0) * s.Int(1);
     });
   };
-  // Deletes up to 16 of the blocks `select` names (a SELECT of first_id; ?1 and ?2 bound to a
-  // and b); the events they held, or 0 when there were none.
-  auto delete_blocks = [this](const std::string& select, int64_t a, int64_t b) -> Result<int64_t> {
+  // Deletes up to 16 of the blocks `select` names (a SELECT of first_id with `params` bound to
+  // ?1, ?2, ...); the events they held, or 0 when there were none.
+  auto delete_blocks = [this](const std::string& select,
+                              std::initializer_list<int64_t> params) -> Result<int64_t> {
     return impl_->Write([&](sqlite3* db) -> Result<int64_t> {
       Statement s(db, ("DELETE FROM event_blocks WHERE first_id IN (" + select +
                        " LIMIT 16) RETURNING events")
                           .c_str());
       if (!s.ok()) return SqlError(db, "prepare retention");
-      s.Bind(1, a);
-      s.Bind(2, b);
+      int i = 0;
+      for (int64_t p : params) s.Bind(++i, p);
       int64_t events = 0;
       int rc = 0;
       while ((rc = s.Step()) == SQLITE_ROW) events += s.Int(0);
@@ -503,9 +505,8 @@ Result<RetentionReport> EventStore::EnforceRetention(const RetentionPolicy& poli
   // without the older ones; the events removed, or -1 when there was no such block.
   auto trim_blocks = [this](int64_t level, int64_t cutoff) -> Result<int64_t> {
     return impl_->Write([&](sqlite3* db) -> Result<int64_t> {
-      VIGIL_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE"));
       int64_t removed = -1;
-      Status status = [&] {
+      const Status status = InTransaction(db, [&] {
         std::vector<std::pair<int64_t, std::vector<StoredEvent>>> kept;  // commit_first, events
         std::vector<int64_t> blocks;
         {
@@ -527,7 +528,7 @@ Result<RetentionReport> EventStore::EnforceRetention(const RetentionPolicy& poli
           }
           if (rc != SQLITE_DONE) return SqlError(db, "retention");
         }
-        if (blocks.empty()) return Exec(db, "COMMIT");
+        if (blocks.empty()) return Status::Ok();
         removed = 0;
         Statement drop(db, "DELETE FROM event_blocks WHERE first_id = ? RETURNING events");
         if (!drop.ok()) return SqlError(db, "prepare retention");
@@ -538,12 +539,9 @@ Result<RetentionReport> EventStore::EnforceRetention(const RetentionPolicy& poli
           drop.Reset();
           VIGIL_RETURN_IF_ERROR(InsertBlocks(db, kept[i].second, kept[i].first));
         }
-        return Exec(db, "COMMIT");
-      }();
-      if (!status.ok()) {
-        (void)Exec(db, "ROLLBACK");
-        return status;
-      }
+        return Status::Ok();
+      });
+      if (!status.ok()) return status;
       return removed;
     });
   };
@@ -558,7 +556,7 @@ Result<RetentionReport> EventStore::EnforceRetention(const RetentionPolicy& poli
       VIGIL_ASSIGN_OR_RETURN(
           int64_t n, delete_blocks("SELECT first_id FROM event_blocks WHERE security_level = ?1 "
                                    "AND min_received < ?2 AND max_received < ?2",
-                                   level, cutoff));
+                                   {level, cutoff}));
       if (n == 0) break;
       report.deleted_by_age += n;
     }
@@ -573,9 +571,7 @@ Result<RetentionReport> EventStore::EnforceRetention(const RetentionPolicy& poli
     // Free pages are reused before the file grows, so the live size is what the cap bounds.
     while (size() > policy.max_bytes) {
       VIGIL_ASSIGN_OR_RETURN(
-          int64_t n, delete_blocks("SELECT first_id FROM event_blocks WHERE ?1 = ?2 ORDER BY "
-                                   "first_id",
-                                   0, 0));
+          int64_t n, delete_blocks("SELECT first_id FROM event_blocks ORDER BY first_id", {}));
       if (n == 0) break;
       report.deleted_by_size += n;
     }

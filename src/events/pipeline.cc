@@ -19,7 +19,7 @@ size_t RawBytes(const ingest::RawEvent& e) {
 
 // The memory a normalised batch holds: several times its raw bytes (the fields, the summary).
 size_t Footprint(const CommittedBatch& batch) {
-  size_t bytes = batch.parsed.capacity() / 8;
+  size_t bytes = 0;
   for (const StoredEvent& e : batch.rows) {
     bytes += sizeof(StoredEvent) + e.original_time.capacity() + e.host.capacity() +
              e.source_type.capacity() + e.source.capacity() + e.peer.capacity() +

@@ -114,12 +114,10 @@ Result<std::unique_ptr<Monitoring>> Monitoring::Start(store::Store& store,
     // the receivers for the writer), since reading and parsing the events again from the store
     // would cost more. After kMaxDetectionWait (detection stuck) the batch is left to the store.
     const size_t n = batch.rows.size();
-    if (self->room_.wait_for(lock, kMaxDetectionWait,
-                             [self, n] {
-                               return self->stopping_ || self->pending_events_ == 0 ||
-                                      self->pending_events_ + n <= kMaxPendingEvents;
-                             }) &&
-        !self->stopping_) {
+    if (self->room_.wait_for(lock, kMaxDetectionWait, [self, n] {
+          return self->stopping_ || self->pending_events_ == 0 ||
+                 self->pending_events_ + n <= kMaxPendingEvents;
+        })) {
       self->pending_events_ += n;
       self->pending_.push_back(std::move(batch));
     }
