@@ -182,6 +182,11 @@ test('web console: live alerts from syslog and NDJSON, acknowledge and close, ev
     await page.getByRole('heading', { level: 1, name: 'Tra cứu sự kiện' }).waitFor();
     await page.locator('#ev-host').fill('web01');
     await page.getByRole('search').getByRole('button', { name: 'Tìm kiếm', exact: true }).click();
+    // The page searched every host on arrival: wait until the filtered results replace those.
+    await page.waitForFunction(() => {
+      const hosts = [...document.querySelectorAll('[data-testid="event-row"] td[data-label="Máy"]')];
+      return hosts.length > 0 && hosts.every((td) => /web01/.test(td.textContent));
+    });
     const sshEvent = page.locator('[data-testid="event-row"]', { hasText: SSH_TEXT }).first();
     await sshEvent.waitFor();
     assert.match(await sshEvent.innerText(), /web01/);
