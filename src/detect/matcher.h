@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/string_map.h"
 #include "detect/event.h"
 #include "detect/problem.h"
 #include "detect/sigma_rule.h"
@@ -36,11 +37,7 @@ class FieldTable {
   const std::string& name(uint32_t id) const { return names_[id]; }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> ids_;
+  StringMap<uint32_t> ids_;
   std::vector<std::string> names_;
   uint64_t serial_;
 };

@@ -26,6 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/string_map.h"
 #include "intel/indicator.h"
 
 namespace vigil::intel {
@@ -132,11 +133,7 @@ class IndicatorSet {
     // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>
     auto operator<=>(const V6Key&) const = default;
   };
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  using NameMap = std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>;
+  using NameMap = StringMap<uint32_t>;
 
   // The owner of an address whose /24 is marked in v4_blocks_.
   uint32_t FindV4(uint32_t address) const;

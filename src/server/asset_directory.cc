@@ -64,10 +64,15 @@ std::shared_ptr<const AssetDirectory::Snapshot> AssetDirectory::Current() const 
 }
 
 const AssetInfo* AssetDirectory::FindAddress(const Snapshot& snapshot, std::string_view ip) {
-  // Stored addresses are canonical; so is a parsed peer.
+  // Stored addresses are canonical, and so is a peer as the listeners write it: look it up as
+  // given first, and in canonical form only when that differs.
+  auto it = snapshot.by_address.find(ip);
+  if (it != snapshot.by_address.end()) return &it->second;
   auto parsed = ParseIp(ip);
   if (!parsed.ok()) return nullptr;
-  auto it = snapshot.by_address.find(FormatIp(*parsed));
+  std::string canonical = FormatIp(*parsed);
+  if (canonical == ip) return nullptr;
+  it = snapshot.by_address.find(canonical);
   return it == snapshot.by_address.end() ? nullptr : &it->second;
 }
 
@@ -77,7 +82,7 @@ const AssetInfo* AssetDirectory::FindHost(const Snapshot& snapshot, std::string_
   auto it = snapshot.by_host.find(key);
   if (it == snapshot.by_host.end()) {
     size_t dot = key.find('.');
-    if (dot != std::string::npos) it = snapshot.by_host.find(key.substr(0, dot));
+    if (dot != std::string::npos) it = snapshot.by_host.find(std::string_view(key).substr(0, dot));
   }
   return it == snapshot.by_host.end() ? nullptr : &it->second;
 }

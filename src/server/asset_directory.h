@@ -13,6 +13,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/string_map.h"
 #include "events/pipeline.h"
 #include "store/store.h"
 
@@ -40,7 +41,7 @@ class AssetDirectory final : public events::EventAttributor {
 
  private:
   struct Snapshot {
-    std::unordered_map<std::string, AssetInfo> by_address, by_host;  // host keys lower-case
+    StringMap<AssetInfo> by_address, by_host;  // host keys lower-case
     std::unordered_map<int64_t, std::string> names;
   };
   std::shared_ptr<const Snapshot> Current() const;
