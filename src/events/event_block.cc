@@ -1,11 +1,30 @@
 #include "events/event_block.h"
 
+#include <zstd.h>
+
 #include <algorithm>
+#include <memory>
 
 namespace vigil::events {
 namespace {
 
-constexpr char kVersion = 1;
+constexpr char kVersion1 = 1;  // read only: blocks written before compression
+constexpr char kCompressedVersion = 2;
+constexpr char kVersion = 3;
+// A slice of raw is looked for at raw's end and among its first bytes (where headers are).
+constexpr size_t kSliceSearchPrefix = 128;
+// Fast: the writer compresses every event once. Level 1 keeps it well under the I/O it saves.
+constexpr int kZstdLevel = 1;
+// A block is cut at 1 MiB (event_store.cc) plus its last event (at most an HTTP body, 16 MiB);
+// anything claiming far more is corrupt and is not decompressed.
+constexpr uint64_t kMaxPlainBlock = uint64_t{64} << 20;
+
+struct CctxFree {
+  void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
+};
+struct DctxFree {
+  void operator()(ZSTD_DCtx* c) const { ZSTD_freeDCtx(c); }
+};
 
 void PutVarint(uint64_t v, std::string* out) {
   while (v >= 0x80) {
@@ -35,9 +54,28 @@ void PutRepeated(std::string_view s, const std::string* previous, std::string* o
   out->append(s);
 }
 
-}  // namespace
+// `s` as a slice of `raw` when it is one (varint 0, offset, length), else as length + 1 and the
+// bytes. Normalised text (a syslog message, its timestamp) is most often cut from the raw event.
+void PutSlice(std::string_view s, std::string_view raw, std::string* out) {
+  size_t at = std::string_view::npos;
+  if (s.size() >= 4) {
+    if (raw.ends_with(s)) {
+      at = raw.size() - s.size();
+    } else {
+      at = raw.substr(0, std::min(raw.size(), kSliceSearchPrefix)).find(s);
+    }
+  }
+  if (at == std::string_view::npos) {
+    PutVarint(s.size() + 1, out);
+    out->append(s);
+    return;
+  }
+  out->push_back(0);
+  PutVarint(at, out);
+  PutVarint(s.size(), out);
+}
 
-void EncodeBlock(std::span<const StoredEvent* const> events, std::string* out) {
+void EncodePlain(std::span<const StoredEvent* const> events, std::string* out) {
   out->push_back(kVersion);
   if (events.empty()) return;
   PutVarint(static_cast<uint64_t>(events.front()->id), out);
@@ -55,15 +93,42 @@ void EncodeBlock(std::span<const StoredEvent* const> events, std::string* out) {
     PutVarint(static_cast<uint64_t>(e->org_id), out);
     PutVarint(static_cast<uint64_t>(e->asset_id), out);
     PutVarint(static_cast<uint64_t>(e->system_id), out);
-    PutBytes(e->original_time, out);
     PutRepeated(e->host, first ? nullptr : &prev->host, out);
     PutRepeated(e->source_type, first ? nullptr : &prev->source_type, out);
     PutRepeated(e->source, first ? nullptr : &prev->source, out);
     PutRepeated(e->peer, first ? nullptr : &prev->peer, out);
-    PutBytes(e->message, out);
     PutBytes(e->raw, out);
+    PutSlice(e->original_time, e->raw, out);
+    PutSlice(e->message, e->raw, out);
     prev = e;
   }
+}
+
+}  // namespace
+
+void EncodeBlock(std::span<const StoredEvent* const> events, std::string* out,
+                 BlockCompression compression) {
+  if (compression == BlockCompression::kNone) {
+    EncodePlain(events, out);
+    return;
+  }
+  thread_local std::string plain;
+  thread_local std::unique_ptr<ZSTD_CCtx, CctxFree> cctx(ZSTD_createCCtx());
+  plain.clear();
+  EncodePlain(events, &plain);
+  const size_t start = out->size();
+  out->push_back(kCompressedVersion);
+  PutVarint(plain.size(), out);
+  const size_t at = out->size();
+  out->resize(at + ZSTD_compressBound(plain.size()));
+  const size_t n = ZSTD_compressCCtx(cctx.get(), out->data() + at, out->size() - at, plain.data(),
+                                     plain.size(), kZstdLevel);
+  if (ZSTD_isError(n)) {  // only out of memory, as the destination has the bound: store plain
+    out->resize(start);
+    out->append(plain);
+    return;
+  }
+  out->resize(at + n);
 }
 
 bool BlockReader::Varint(uint64_t* v) {
@@ -87,6 +152,21 @@ bool BlockReader::Bytes(std::string* out) {
   return true;
 }
 
+bool BlockReader::Slice(std::string_view raw, std::string* out) {
+  uint64_t n = 0;
+  if (!Varint(&n)) return false;
+  if (n > 0) {
+    if (n - 1 > data_.size() - pos_) return false;
+    out->assign(data_.substr(pos_, n - 1));
+    pos_ += n - 1;
+    return true;
+  }
+  uint64_t at = 0, size = 0;
+  if (!Varint(&at) || !Varint(&size) || at > raw.size() || size > raw.size() - at) return false;
+  out->assign(raw.substr(at, size));
+  return true;
+}
+
 bool BlockReader::Repeated(std::string* previous, std::string* out) {
   uint64_t n = 0;
   if (!Varint(&n)) return false;
@@ -101,6 +181,33 @@ bool BlockReader::Repeated(std::string* previous, std::string* out) {
   return true;
 }
 
+Status BlockReader::Start() {
+  auto corrupt = [](std::string_view what) {
+    return Status(StatusCode::kInternal, "event block is corrupted: " + std::string(what),
+                  "byte 0");
+  };
+  if (!data_.empty() && data_[0] == kCompressedVersion) {
+    pos_ = 1;
+    uint64_t size = 0;
+    if (!Varint(&size) || size == 0 || size > kMaxPlainBlock ||
+        ZSTD_getFrameContentSize(data_.data() + pos_, data_.size() - pos_) != size) {
+      return corrupt("plain size");
+    }
+    thread_local std::unique_ptr<ZSTD_DCtx, DctxFree> dctx(ZSTD_createDCtx());
+    plain_.resize(size);
+    const size_t n = ZSTD_decompressDCtx(dctx.get(), plain_.data(), plain_.size(),
+                                         data_.data() + pos_, data_.size() - pos_);
+    if (ZSTD_isError(n) || n != size) return corrupt("compressed data");
+    data_ = plain_;
+    pos_ = 0;
+  }
+  if (data_.empty() || (data_[0] != kVersion && data_[0] != kVersion1)) {
+    return corrupt("unknown version");
+  }
+  version_ = data_[0];
+  return Status::Ok();
+}
+
 Result<bool> BlockReader::Next(StoredEvent* event) {
   const size_t at = pos_;
   auto corrupt = [&](std::string_view what) {
@@ -108,7 +215,7 @@ Result<bool> BlockReader::Next(StoredEvent* event) {
                   "byte " + std::to_string(at));
   };
   if (pos_ == 0) {
-    if (data_.empty() || data_[0] != kVersion) return corrupt("unknown version");
+    VIGIL_RETURN_IF_ERROR(Start());
     pos_ = 1;
     if (pos_ == data_.size()) return false;
     uint64_t first = 0;
@@ -131,11 +238,17 @@ Result<bool> BlockReader::Next(StoredEvent* event) {
                                static_cast<uint64_t>(UnZigZag(time_delta)));
   received_ = static_cast<int64_t>(static_cast<uint64_t>(received_) +
                                    static_cast<uint64_t>(UnZigZag(received_delta)));
-  if (!Bytes(&event->original_time) || !Repeated(&host_, &event->host) ||
-      !Repeated(&source_type_, &event->source_type) || !Repeated(&source_, &event->source) ||
-      !Repeated(&peer_, &event->peer) || !Bytes(&event->message) || !Bytes(&event->raw)) {
-    return corrupt("text");
-  }
+  const bool text_ok =
+      version_ == kVersion1
+          ? Bytes(&event->original_time) && Repeated(&host_, &event->host) &&
+                Repeated(&source_type_, &event->source_type) &&
+                Repeated(&source_, &event->source) && Repeated(&peer_, &event->peer) &&
+                Bytes(&event->message) && Bytes(&event->raw)
+          : Repeated(&host_, &event->host) && Repeated(&source_type_, &event->source_type) &&
+                Repeated(&source_, &event->source) && Repeated(&peer_, &event->peer) &&
+                Bytes(&event->raw) && Slice(event->raw, &event->original_time) &&
+                Slice(event->raw, &event->message);
+  if (!text_ok) return corrupt("text");
   started_ = true;
   event->id = id_;
   event->time_ms = time_;

@@ -188,9 +188,13 @@ TEST(EventStore, RetentionByLevelAndSize) {
 
   // A size cap far below the data deletes the oldest first, and ids keep growing afterwards.
   std::vector<StoredEvent> bulk;
+  uint64_t noise = 42;  // raw text that does not compress
   for (int i = 0; i < 30'000; ++i) {
     StoredEvent e = Sample(now, "bulk");
-    e.raw = std::string(200, 'x');
+    for (int j = 0; j < 200; ++j) {
+      noise = noise * 6364136223846793005u + 1442695040888963407u;
+      e.raw.push_back(static_cast<char>('a' + (noise >> 59)));
+    }
     bulk.push_back(std::move(e));
   }
   ASSERT_TRUE((*store)->Append(bulk).ok());
