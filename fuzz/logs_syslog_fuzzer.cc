@@ -1,7 +1,8 @@
 // Fuzzes ParseSyslog with the input as one datagram, and checks (abort() on violation) that an
 // error is kInvalidArgument naming a field with a short message, and that a message keeps
 // facility 0-23 and severity 0-7, a time in range, header fields of printable US-ASCII within
-// the RFC 5424 bounds, and every string valid UTF-8 (the message also without NUL bytes).
+// the RFC 5424 bounds, and every string valid UTF-8 (the message also without NUL bytes); and that
+// parsing into a message reused across inputs gives what a fresh parse gives.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -34,6 +35,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size % 2 == 1) ctx.tz_offset_seconds = 0;
   if (size % 4 >= 2) ctx.now_unix_seconds = 1798738200;  // 2027-01-01 00:30 +07:00
   const auto m = vigil::logs::ParseSyslog(datagram, ctx);
+  // A message reused across inputs (as ingestion does) parses each as a fresh one would.
+  static vigil::logs::SyslogMessage reused;
+  const vigil::Status reused_status = vigil::logs::ParseSyslog(datagram, ctx, &reused);
+  Check(reused_status.ok() == m.ok());
+  Check(!m.ok() || reused == *m);
   if (!m.ok()) {
     Check(m.status().code() == vigil::StatusCode::kInvalidArgument);
     Check(!m.status().where().empty() && !m.status().message().empty());

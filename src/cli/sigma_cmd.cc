@@ -412,9 +412,7 @@ class Scanner {
       for (const events::StoredEvent& row : rows) {
         cursor = row.id;
         stats_.bytes += row.raw.size();
-        ingest::RawKind kind =
-            row.source_type == "syslog" ? ingest::RawKind::kSyslog : ingest::RawKind::kJson;
-        Status s = events::Normalise(kind, row.raw, row.peer, row.received_ms, &normalised);
+        Status s = events::NormaliseStored(row, &normalised);
         if (!s.ok()) {
           Bad(name, static_cast<uint64_t>(row.id), s.message());
           continue;

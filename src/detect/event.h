@@ -66,6 +66,12 @@ class Event {
   void Clear();
   // Copies name and value into the event.
   void Add(std::string_view name, std::string_view value, ValueKind kind);
+  // Room for `fields` fields holding `bytes` of names and values, so adding them does not grow
+  // the buffers step by step.
+  void Reserve(size_t bytes, size_t fields) {
+    buffer_.reserve(bytes);
+    stored_.reserve(fields);
+  }
   // Like Add, but the name (borrow_name) and the value (borrow_value) are kept as views: the
   // caller keeps their bytes alive, unchanged, as long as this event holds them (until Clear, the
   // next parse into it, or its destruction). Copies and moves copy them.

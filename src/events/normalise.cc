@@ -1,12 +1,17 @@
 #include "events/normalise.h"
 
 #include <array>
+#include <charconv>
+#include <iterator>
 
 #include "core/text.h"
 #include "logs/syslog.h"
 
 namespace vigil::events {
 namespace {
+
+constexpr size_t kFieldNameBytes = 160;  // the names of a syslog event's fields, with room
+constexpr size_t kTypicalFields = 12;    // a syslog event's, with two structured-data parameters
 
 // The first line of `text`, cut to kMaxSummary bytes on a UTF-8 boundary.
 std::string Summary(std::string_view text) {
@@ -37,14 +42,19 @@ std::string JsonSummary(const detect::Event& event, std::string_view data) {
 }
 
 void AddNumber(detect::Event* e, std::string_view name, int64_t value) {
-  e->Add(name, std::to_string(value), detect::ValueKind::kNumber);
+  char digits[24];
+  auto [end, ec] = std::to_chars(std::begin(digits), std::end(digits), value);
+  (void)ec;  // 24 characters hold any int64
+  e->Add(name, std::string_view(digits, static_cast<size_t>(end - digits)),
+         detect::ValueKind::kNumber);
 }
 
 Status NormaliseSyslog(std::string_view data, std::string_view peer, int64_t received_ms,
                        NormalisedEvent* out) {
   logs::SyslogContext ctx;
   ctx.now_unix_seconds = received_ms / 1000;
-  VIGIL_ASSIGN_OR_RETURN(logs::SyslogMessage m, logs::ParseSyslog(data, ctx));
+  thread_local logs::SyslogMessage m;  // reused: its strings keep their capacity
+  VIGIL_RETURN_IF_ERROR(logs::ParseSyslog(data, ctx, &m));
   detect::Event& e = out->fields;
   using detect::ValueKind;
   e.Add("source_type", "syslog", ValueKind::kString);
@@ -86,6 +96,9 @@ std::string_view RawKindName(ingest::RawKind kind) {
 Status Normalise(ingest::RawKind kind, std::string_view data, std::string_view peer,
                  int64_t received_ms, NormalisedEvent* out) {
   out->fields.Clear();
+  // Fields are parts of the raw event plus their names: reserved at once, as `out->fields` is
+  // usually a moved-from event with no room.
+  out->fields.Reserve(data.size() + kFieldNameBytes, kTypicalFields);
   out->original_time.clear();
   if (kind == ingest::RawKind::kSyslog) return NormaliseSyslog(data, peer, received_ms, out);
   VIGIL_RETURN_IF_ERROR(detect::ParseJsonEvent(data, &out->fields));
@@ -98,6 +111,13 @@ Status Normalise(ingest::RawKind kind, std::string_view data, std::string_view p
   if (out->host.empty()) out->host = peer;
   out->message = JsonSummary(out->fields, data);
   return Status::Ok();
+}
+
+Status NormaliseStored(const StoredEvent& event, NormalisedEvent* out) {
+  const ingest::RawKind kind = event.source_type == RawKindName(ingest::RawKind::kSyslog)
+                                   ? ingest::RawKind::kSyslog
+                                   : ingest::RawKind::kJson;
+  return Normalise(kind, event.raw, event.peer, event.received_ms, out);
 }
 
 }  // namespace vigil::events

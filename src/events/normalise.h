@@ -15,6 +15,7 @@
 
 #include "core/status.h"
 #include "detect/event.h"
+#include "events/event_store.h"
 #include "ingest/raw_event.h"
 
 namespace vigil::events {
@@ -37,5 +38,9 @@ std::string_view RawKindName(ingest::RawKind kind);
 // (invalid JSON, an empty syslog message); `out` is then unspecified.
 Status Normalise(ingest::RawKind kind, std::string_view data, std::string_view peer,
                  int64_t received_ms, NormalisedEvent* out);
+
+// Normalises a stored event again from its raw bytes, as ingestion did, so that search,
+// detection reading back from the store and retro-hunts see the fields ingestion saw.
+Status NormaliseStored(const StoredEvent& event, NormalisedEvent* out);
 
 }  // namespace vigil::events

@@ -1,5 +1,6 @@
 #include "logs/parse_util.h"
 
+#include <array>
 #include <chrono>
 #include <string>
 
@@ -356,10 +357,19 @@ int CurrentUtcYear() {
 }
 
 int MonthFromName(std::string_view name) {
-  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  for (int i = 0; i < 12; ++i) {
-    if (name == kMonths[i]) return i + 1;
+  if (name.size() != 3) return 0;
+  // The three letters as one number: a single comparison per month, on every BSD stamp.
+  constexpr auto key = [](std::string_view m) {
+    return (static_cast<uint32_t>(static_cast<unsigned char>(m[0])) << 16) |
+           (static_cast<uint32_t>(static_cast<unsigned char>(m[1])) << 8) |
+           static_cast<uint32_t>(static_cast<unsigned char>(m[2]));
+  };
+  static constexpr std::array<uint32_t, 12> kMonths = {
+      key("Jan"), key("Feb"), key("Mar"), key("Apr"), key("May"), key("Jun"),
+      key("Jul"), key("Aug"), key("Sep"), key("Oct"), key("Nov"), key("Dec")};
+  const uint32_t k = key(name);
+  for (size_t i = 0; i < kMonths.size(); ++i) {
+    if (k == kMonths[i]) return static_cast<int>(i) + 1;
   }
   return 0;
 }

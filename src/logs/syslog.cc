@@ -73,6 +73,27 @@ bool AppendUtf8(std::string_view text, std::string* out) {
   return replaced;
 }
 
+// A default message, keeping the capacity of the strings so that a reused message allocates
+// nothing for text that fits.
+void ResetKeepingCapacity(SyslogMessage* m) {
+  m->facility = kSyslogDefaultFacility;
+  m->severity = kSyslogDefaultSeverity;
+  m->has_pri = false;
+  m->format = SyslogFormat::kUnknown;
+  m->time_unix_ns = 0;
+  m->time_has_offset = false;
+  m->time_year_inferred = false;
+  m->timestamp.clear();
+  m->hostname.clear();
+  m->app_name.clear();
+  m->procid.clear();
+  m->msgid.clear();
+  m->cisco_sequence = -1;
+  m->structured_data.clear();
+  m->message.clear();
+  m->message_repaired = false;
+}
+
 void SetMessage(std::string_view text, SyslogMessage* m) {
   m->message.clear();
   m->message_repaired = AppendUtf8(text, &m->message);
@@ -483,10 +504,11 @@ std::string_view SyslogFormatName(SyslogFormat format) {
   return "unknown";
 }
 
-Result<SyslogMessage> ParseSyslog(std::string_view datagram, const SyslogContext& ctx) {
+Status ParseSyslog(std::string_view datagram, const SyslogContext& ctx, SyslogMessage* out) {
+  ResetKeepingCapacity(out);
+  SyslogMessage& m = *out;
   const std::string_view text = TrimLineEnd(datagram);
   if (text.empty()) return FieldError("message", "empty message");
-  SyslogMessage m;
   std::string_view s = text;
   VIGIL_RETURN_IF_ERROR(TakePri(&s, &m));
   if (m.has_pri) {
@@ -497,17 +519,19 @@ Result<SyslogMessage> ParseSyslog(std::string_view datagram, const SyslogContext
     if (digits > 0 && digits < s.size() && s[digits] == ' ') {
       const std::string_view version = s.substr(0, digits);
       const std::string_view next = s.substr(digits + 1);
-      if (version == "1") {
-        VIGIL_RETURN_IF_ERROR(ParseRfc5424(next, ctx, &m));
-        return m;
-      }
+      if (version == "1") return ParseRfc5424(next, ctx, &m);
       if (detail::LooksLikeIsoTime(next) || next.starts_with("- ")) {
         return FieldError("version", "syslog version " + Quote(version) + " is not 1");
       }
     }
   }
   const int64_t now = ctx.now_unix_seconds != 0 ? ctx.now_unix_seconds : UnixNow();
-  VIGIL_RETURN_IF_ERROR(ParseBsd(s, ctx, now, &m));
+  return ParseBsd(s, ctx, now, &m);
+}
+
+Result<SyslogMessage> ParseSyslog(std::string_view datagram, const SyslogContext& ctx) {
+  SyslogMessage m;
+  VIGIL_RETURN_IF_ERROR(ParseSyslog(datagram, ctx, &m));
   return m;
 }
 

@@ -79,6 +79,7 @@ struct SyslogMessage {
   // and NULs become U+FFFD). Other control bytes (tabs, inner line breaks) are kept.
   std::string message;
   bool message_repaired = false;  // some bytes of the message were replaced by U+FFFD
+  bool operator==(const SyslogMessage&) const = default;
 };
 
 // Parses one syslog message (a UDP datagram or a TCP frame without its framing).
@@ -89,5 +90,8 @@ struct SyslogMessage {
 // "version", "timestamp", "hostname", "app-name", "procid", "msgid", "structured-data"; the
 // message gives the reason and quotes at most 64 bytes of the input.
 Result<SyslogMessage> ParseSyslog(std::string_view datagram, const SyslogContext& ctx);
+// The same into `*out`, reused: its strings keep their capacity (for a hot loop). On error *out
+// holds what was parsed before the fault.
+Status ParseSyslog(std::string_view datagram, const SyslogContext& ctx, SyslogMessage* out);
 
 }  // namespace vigil::logs

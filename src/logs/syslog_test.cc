@@ -533,5 +533,36 @@ TEST(SyslogTest, HugeMessagesAreLinear) {
   EXPECT_EQ(MustParse("x" + nuls + "x").message.size(), nuls.size() * 3 + 2);
 }
 
+TEST(SyslogReuseTest, AReusedMessageParsesAsAFreshOne) {
+  // Each kind of field set by one message and absent from the next, in both orders.
+  const std::vector<std::string> inputs = {
+      "<165>1 2026-11-21T10:00:00.123+07:00 web01 app 4242 ID47 [ex@32473 a=\"1\" b=\"\\]\"] "
+      "\xEF\xBB\xBF"
+      "body \xff",
+      "<13>Nov 21 10:00:01 db02 sshd[77]: Failed password",
+      "123: *Nov 21 10:00:02: %SYS-5-CONFIG_I: Configured",
+      "plain text without a header",
+      "<34>1 - - - - - -",
+      "",
+      "<999>broken",
+      "<38>Nov 21 10:00:03 cron: (root) CMD (true)",
+  };
+  SyslogMessage reused;
+  for (size_t round = 0; round < 2; ++round) {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const std::string& input = inputs[round == 0 ? i : inputs.size() - 1 - i];
+      SCOPED_TRACE(input);
+      Result<SyslogMessage> fresh = ParseSyslog(input, Ctx());
+      Status status = ParseSyslog(input, Ctx(), &reused);
+      ASSERT_EQ(status.ok(), fresh.ok());
+      if (fresh.ok()) {
+        EXPECT_TRUE(reused == *fresh) << reused.hostname << "|" << reused.message;
+      } else {
+        EXPECT_EQ(status.where(), fresh.status().where());
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace vigil::logs
