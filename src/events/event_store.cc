@@ -360,8 +360,9 @@ Result<std::vector<StoredEvent>> EventStore::ReadAfter(int64_t after_id, size_t 
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  std::sort(out.begin(), out.end(),
-            [](const StoredEvent& a, const StoredEvent& b) { return a.id < b.id; });
+  // Only the blocks of commits of several security levels interleave ids.
+  auto by_id = [](const StoredEvent& a, const StoredEvent& b) { return a.id < b.id; };
+  if (!std::is_sorted(out.begin(), out.end(), by_id)) std::sort(out.begin(), out.end(), by_id);
   if (out.size() > max) out.resize(max);
   return out;
 }
@@ -626,6 +627,20 @@ Result<int64_t> EventStore::CountSince(int64_t since_ms) {
   });
   if (!status.ok()) return status;
   return n;
+}
+
+Result<int64_t> EventStore::FirstIdSince(int64_t since_ms) {
+  int64_t first = 0;
+  Status status = impl_->Read([&](sqlite3* db) {
+    Statement s(db, "SELECT min(first_id) FROM event_blocks WHERE max_time >= ?");
+    if (!s.ok()) return SqlError(db, "prepare first id");
+    s.Bind(1, since_ms);
+    if (s.Step() != SQLITE_ROW) return SqlError(db, "first id");
+    first = s.Int(0);  // NULL (no block) reads as 0
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return first;
 }
 
 }  // namespace vigil::events

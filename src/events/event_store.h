@@ -96,6 +96,9 @@ class EventStore {
   Result<EventStoreStats> Stats();
   // Events whose time is at or after `since_ms`.
   Result<int64_t> CountSince(int64_t since_ms);
+  // The first id of the oldest block that may hold an event whose time is at or after
+  // `since_ms` (events from it on include them all); 0 when no block does.
+  Result<int64_t> FirstIdSince(int64_t since_ms);
 
  private:
   struct Impl;

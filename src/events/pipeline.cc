@@ -31,6 +31,18 @@ size_t Footprint(const CommittedBatch& batch) {
 
 }  // namespace
 
+void CommittedBatch::Reserve(size_t events) {
+  rows.reserve(events);
+  fields.reserve(events);
+  parsed.reserve(events);
+}
+
+void CommittedBatch::Append(CommittedBatch&& more) {
+  std::move(more.rows.begin(), more.rows.end(), std::back_inserter(rows));
+  std::move(more.fields.begin(), more.fields.end(), std::back_inserter(fields));
+  parsed.insert(parsed.end(), more.parsed.begin(), more.parsed.end());
+}
+
 Pipeline::Pipeline(EventStore& store, const EventAttributor* attributor, PipelineOptions options)
     : store_(store), attributor_(attributor), options_(std::move(options)) {
   writer_ = std::thread([this] {
@@ -151,12 +163,10 @@ void Pipeline::Run() {
 
 void Pipeline::Commit(std::vector<Pending>& work) {
   CommittedBatch batch = std::move(work.front().batch);
-  for (size_t i = 1; i < work.size(); ++i) {
-    CommittedBatch& more = work[i].batch;
-    std::move(more.rows.begin(), more.rows.end(), std::back_inserter(batch.rows));
-    std::move(more.fields.begin(), more.fields.end(), std::back_inserter(batch.fields));
-    batch.parsed.insert(batch.parsed.end(), more.parsed.begin(), more.parsed.end());
-  }
+  size_t events = 0;
+  for (const Pending& p : work) events += p.batch.rows.size();
+  batch.Reserve(events);
+  for (size_t i = 1; i < work.size(); ++i) batch.Append(std::move(work[i].batch));
   std::vector<StoredEvent>& rows = batch.rows;
   Status committed = store_.Append(rows);
   if (committed.ok()) {

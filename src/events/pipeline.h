@@ -43,6 +43,10 @@ struct CommittedBatch {
   std::vector<StoredEvent> rows;
   std::vector<detect::Event> fields;
   std::vector<bool> parsed;
+
+  void Reserve(size_t events);
+  // Moves the events of `more` (which follow) to the end of this batch.
+  void Append(CommittedBatch&& more);
 };
 
 struct PipelineOptions {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <set>
 
 #include "core/text.h"
 #include "core/time.h"
@@ -49,6 +50,49 @@ class Suppressions {
   std::map<std::string, std::vector<Json>> by_rule_;
 };
 
+int64_t TimestampMs(const std::string& value) {
+  auto t = ParseTimestamp(value);
+  return t.ok()
+             ? std::chrono::duration_cast<std::chrono::milliseconds>(t->time_since_epoch()).count()
+             : 0;
+}
+
+Json NewAlert(const AlertHit& hit) {
+  const detect::SigmaRule& r = *hit.rule;
+  return {
+      {"rule_id", r.id},
+      {"rule_title", r.title},
+      {"rule_level", r.level.empty() ? "medium" : r.level},
+      {"rule_description", r.description},
+      {"severity", AlertSeverity(r.level, hit.security_level)},
+      {"status", "new"},
+      {"host", hit.host},
+      {"asset_id", OptionalId(hit.asset_id)},
+      {"asset_name", hit.asset_name.empty() ? Json() : Json(hit.asset_name)},
+      {"org_id", OptionalId(hit.org_id)},
+      {"system_id", OptionalId(hit.system_id)},
+      {"system_security_level", hit.security_level == 0 ? Json() : Json(hit.security_level)},
+      {"count", 1},
+      {"first_seen", MsTimestamp(hit.time_ms)},
+      {"last_seen", MsTimestamp(hit.time_ms)},
+      {"first_event_id", hit.event_id},
+      {"last_event_id", hit.event_id},
+      {"tags", r.tags},
+      {"fields", hit.fields},
+      {"false_positive", false},
+  };
+}
+
+// The alert a rule's hits on a host fold into while a batch is applied: read from the store once,
+// then kept in memory and written back once at the end.
+struct OpenAlert {
+  int64_t id = 0;  // 0: none (every alert of the key is closed, or there is none)
+  int64_t count = 0;
+  int64_t last_ms = 0;
+  int64_t last_event_id = 0;
+  bool changed = false;
+};
+
 }  // namespace
 
 std::string_view AlertSeverity(std::string_view rule_level, int security_level) {
@@ -67,75 +111,55 @@ Result<std::vector<Json>> ApplyAlertHits(store::Transaction& tx, const std::vect
                                          const AlertPolicy& policy) {
   Suppressions suppressions;
   VIGIL_RETURN_IF_ERROR(suppressions.Load(tx, hits));
-  std::map<int64_t, Json> changed;  // alert id -> its last state
+  std::map<std::pair<std::string_view, std::string_view>, OpenAlert> open_by_key;  // rule, host
+  std::set<int64_t> touched;  // alerts created or changed
   std::map<int64_t, int64_t> suppression_hits;
   const int64_t window_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(policy.fold_window).count();
+  auto write_back = [&tx](const OpenAlert& a) {
+    return tx.Update(domain::kAlerts, a.id,
+                     {{"count", a.count},
+                      {"last_event_id", a.last_event_id},
+                      {"last_seen", MsTimestamp(a.last_ms)}});
+  };
   for (const AlertHit& hit : hits) {
     if (Json* s = suppressions.Find(hit)) {
       ++suppression_hits[(*s)["id"].get<int64_t>()];
       continue;
     }
-    // The open alert of this rule on this host, if it was seen within the window.
-    store::ListQuery q;
-    q.equals = {{"rule_id", hit.rule->id}, {"host", hit.host}};
-    q.newest_first = true;
-    q.limit = 5;
-    q.count_total = false;
-    VIGIL_ASSIGN_OR_RETURN(store::ListPage page, tx.List(domain::kAlerts, q));
-    const Json* open = nullptr;
-    for (const Json& a : page.items) {
-      if (a["status"] == "closed") continue;
-      auto last = ParseTimestamp(a["last_seen"].get<std::string>());
-      int64_t last_ms =
-          last.ok()
-              ? std::chrono::duration_cast<std::chrono::milliseconds>(last->time_since_epoch())
-                    .count()
-              : 0;
-      if (hit.time_ms - last_ms <= window_ms && last_ms - hit.time_ms <= window_ms) open = &a;
-      break;
+    auto [it, first_seen_in_batch] = open_by_key.try_emplace({hit.rule->id, hit.host});
+    OpenAlert& open = it->second;
+    if (first_seen_in_batch) {
+      VIGIL_ASSIGN_OR_RETURN(std::optional<store::OpenAlertRow> row,
+                             tx.NewestOpenAlert(hit.rule->id, hit.host));
+      if (row) {
+        open = {.id = row->id,
+                .count = row->count,
+                .last_ms = TimestampMs(row->last_seen),
+                .last_event_id = row->last_event_id};
+      }
     }
-    int64_t alert_id = 0;
-    if (open != nullptr) {
-      alert_id = (*open)["id"].get<int64_t>();
-      Json changes = {{"count", (*open)["count"].get<int64_t>() + 1},
-                      {"last_event_id", hit.event_id}};
-      if (MsTimestamp(hit.time_ms) > (*open)["last_seen"].get<std::string>()) {
-        changes["last_seen"] = MsTimestamp(hit.time_ms);
+    if (open.id != 0 && hit.time_ms - open.last_ms <= window_ms &&
+        open.last_ms - hit.time_ms <= window_ms) {
+      if (open.count < policy.max_linked_events) {
+        VIGIL_RETURN_IF_ERROR(tx.LinkAlertEvent(open.id, hit.event_id));
       }
-      VIGIL_RETURN_IF_ERROR(tx.Update(domain::kAlerts, alert_id, changes));
-      if ((*open)["count"].get<int64_t>() < policy.max_linked_events) {
-        VIGIL_RETURN_IF_ERROR(tx.LinkAlertEvent(alert_id, hit.event_id));
-      }
+      ++open.count;
+      open.last_ms = std::max(open.last_ms, hit.time_ms);
+      open.last_event_id = hit.event_id;
+      open.changed = true;
+      touched.insert(open.id);
     } else {
-      const detect::SigmaRule& r = *hit.rule;
-      Json alert = {
-          {"rule_id", r.id},
-          {"rule_title", r.title},
-          {"rule_level", r.level.empty() ? "medium" : r.level},
-          {"rule_description", r.description},
-          {"severity", AlertSeverity(r.level, hit.security_level)},
-          {"status", "new"},
-          {"host", hit.host},
-          {"asset_id", OptionalId(hit.asset_id)},
-          {"asset_name", hit.asset_name.empty() ? Json() : Json(hit.asset_name)},
-          {"org_id", OptionalId(hit.org_id)},
-          {"system_id", OptionalId(hit.system_id)},
-          {"system_security_level", hit.security_level == 0 ? Json() : Json(hit.security_level)},
-          {"count", 1},
-          {"first_seen", MsTimestamp(hit.time_ms)},
-          {"last_seen", MsTimestamp(hit.time_ms)},
-          {"first_event_id", hit.event_id},
-          {"last_event_id", hit.event_id},
-          {"tags", r.tags},
-          {"fields", hit.fields},
-          {"false_positive", false},
-      };
-      VIGIL_ASSIGN_OR_RETURN(alert_id, tx.Insert(domain::kAlerts, alert));
-      VIGIL_RETURN_IF_ERROR(tx.LinkAlertEvent(alert_id, hit.event_id));
+      if (open.changed) VIGIL_RETURN_IF_ERROR(write_back(open));
+      VIGIL_ASSIGN_OR_RETURN(int64_t id, tx.Insert(domain::kAlerts, NewAlert(hit)));
+      VIGIL_RETURN_IF_ERROR(tx.LinkAlertEvent(id, hit.event_id));
+      // Written as inserted; `changed` once a repeat folds in.
+      open = {.id = id, .count = 1, .last_ms = hit.time_ms, .last_event_id = hit.event_id};
+      touched.insert(id);
     }
-    VIGIL_ASSIGN_OR_RETURN(std::optional<Json> stored, tx.Get(domain::kAlerts, alert_id));
-    if (stored) changed[alert_id] = std::move(*stored);
+  }
+  for (const auto& [key, open] : open_by_key) {
+    if (open.changed) VIGIL_RETURN_IF_ERROR(write_back(open));
   }
   for (const auto& [id, n] : suppression_hits) {
     VIGIL_ASSIGN_OR_RETURN(std::optional<Json> s, tx.Get(domain::kSuppressions, id));
@@ -144,8 +168,11 @@ Result<std::vector<Json>> ApplyAlertHits(store::Transaction& tx, const std::vect
         tx.Update(domain::kSuppressions, id, {{"hits", (*s)["hits"].get<int64_t>() + n}}));
   }
   std::vector<Json> out;
-  out.reserve(changed.size());
-  for (auto& [id, alert] : changed) out.push_back(std::move(alert));
+  out.reserve(touched.size());
+  for (int64_t id : touched) {
+    VIGIL_ASSIGN_OR_RETURN(std::optional<Json> stored, tx.Get(domain::kAlerts, id));
+    if (stored) out.push_back(std::move(*stored));
+  }
   return out;
 }
 

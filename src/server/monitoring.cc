@@ -16,17 +16,16 @@ namespace vigil::server {
 namespace {
 
 constexpr std::string_view kCursorName = "events";
-constexpr size_t kDetectBatch = 2000;
-constexpr size_t kMaxPendingEvents = 50'000;
+constexpr size_t kDetectBatch = 2000;              // events read back from the store at a time
+constexpr size_t kDetectBatchFromMemory = 20'000;  // handed-over events evaluated at a time
+constexpr auto kGatherCommits = std::chrono::milliseconds(100);
+constexpr size_t kMaxPendingEvents = 30'000;  // plus the batch detection holds
 constexpr auto kMaxDetectionWait = std::chrono::seconds(2);
+constexpr int64_t kMaxWarmUpEvents = 2'000'000;
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
       .count();
-}
-
-ingest::RawKind KindOf(const events::StoredEvent& row) {
-  return row.source_type == "syslog" ? ingest::RawKind::kSyslog : ingest::RawKind::kJson;
 }
 
 bool IsHostField(std::string_view name) {
@@ -80,6 +79,9 @@ Result<std::unique_ptr<Monitoring>> Monitoring::Start(store::Store& store,
     VIGIL_ASSIGN_OR_RETURN(int64_t cursor, tx->DetectionCounter(kCursorName));
     m->cursor_ = cursor;
   }
+  // What was stored before this start and not yet evaluated is read back from the store.
+  VIGIL_ASSIGN_OR_RETURN(events::EventStoreStats stored, m->events_->Stats());
+  m->committed_ = stored.last_id;
 
   detect::LoadOptions load;
   if (!o.logsource_map.empty()) {
@@ -108,12 +110,11 @@ Result<std::unique_ptr<Monitoring>> Monitoring::Start(store::Store& store,
   Monitoring* self = m.get();
   pipeline.on_committed = [self](events::CommittedBatch&& batch) {
     std::unique_lock lock(self->mutex_);
-    self->committed_ = batch.rows.back().id;
-    self->wake_.notify_all();
     // Back-pressure: while detection is kMaxPendingEvents behind, the writer waits for it (and
     // the receivers for the writer), since reading and parsing the events again from the store
     // would cost more. After kMaxDetectionWait (detection stuck) the batch is left to the store.
     const size_t n = batch.rows.size();
+    const int64_t last = batch.rows.back().id;
     if (self->room_.wait_for(lock, kMaxDetectionWait, [self, n] {
           return self->stopping_ || self->pending_events_ == 0 ||
                  self->pending_events_ + n <= kMaxPendingEvents;
@@ -121,6 +122,9 @@ Result<std::unique_ptr<Monitoring>> Monitoring::Start(store::Store& store,
       self->pending_events_ += n;
       self->pending_.push_back(std::move(batch));
     }
+    // Only now: detection must not read from the store a batch that is about to be handed over.
+    self->committed_ = last;
+    self->wake_.notify_all();
   };
   m->pipeline_ = std::make_unique<events::Pipeline>(*m->events_, &m->assets_, pipeline);
   m->detect_thread_ = std::thread([self] {
@@ -173,24 +177,35 @@ Result<events::CommittedBatch> Monitoring::NextBatch() {
   const int64_t cursor = cursor_;
   {
     std::lock_guard lock(mutex_);
+    if (cursor >= committed_) return events::CommittedBatch();
     while (!pending_.empty() && pending_.front().rows.back().id <= cursor) {
       pending_events_ -= pending_.front().rows.size();
       pending_.pop_front();
     }
     if (!pending_.empty() && pending_.front().rows.front().id == cursor + 1) {
+      // Several small commits are evaluated as one batch: one alert transaction for them all.
       events::CommittedBatch batch = std::move(pending_.front());
-      pending_events_ -= batch.rows.size();
       pending_.pop_front();
+      batch.Reserve(std::min(pending_events_, kDetectBatchFromMemory + batch.rows.size()));
+      while (!pending_.empty() && batch.rows.size() < kDetectBatchFromMemory &&
+             pending_.front().rows.front().id == batch.rows.back().id + 1) {
+        batch.Append(std::move(pending_.front()));
+        pending_.pop_front();
+      }
+      pending_events_ -= batch.rows.size();
       room_.notify_all();
       return batch;
     }
   }
+  return ReadFromStore(cursor);
+}
+
+Result<events::CommittedBatch> Monitoring::ReadFromStore(int64_t after) {
   events::CommittedBatch batch;
-  VIGIL_ASSIGN_OR_RETURN(batch.rows, events_->ReadAfter(cursor, kDetectBatch));
+  VIGIL_ASSIGN_OR_RETURN(batch.rows, events_->ReadAfter(after, kDetectBatch));
   events::NormalisedEvent normalised;
   for (const events::StoredEvent& row : batch.rows) {
-    bool parsed =
-        events::Normalise(KindOf(row), row.raw, row.peer, row.received_ms, &normalised).ok();
+    bool parsed = events::NormaliseStored(row, &normalised).ok();
     batch.parsed.push_back(parsed);
     batch.fields.push_back(parsed ? std::move(normalised.fields) : detect::Event());
   }
@@ -245,13 +260,59 @@ void Monitoring::Evaluate(const events::CommittedBatch& batch, std::vector<Alert
   }
 }
 
+void Monitoring::WarmUpCorrelations() {
+  const int64_t cursor = cursor_;
+  int64_t span_ms = 0;
+  for (const detect::SigmaRule& rule : rules_->correlations()) {
+    span_ms = std::max(span_ms, rule.correlation.timespan_seconds * 1000);
+  }
+  if (correlations_->empty() || cursor == 0 || span_ms == 0) return;
+  Result<std::optional<events::StoredEvent>> last = events_->Get(cursor);
+  if (!last.ok() || !last->has_value()) return;  // the last evaluated event is past retention
+  const int64_t since_ms = (*last)->time_ms - span_ms;
+  Result<int64_t> first = events_->FirstIdSince(since_ms);
+  if (!first.ok() || *first == 0) return;
+  int64_t after = std::max(*first, cursor - kMaxWarmUpEvents + 1) - 1;
+  thread_local detect::RuleSet::Scratch scratch;
+  std::vector<detect::Detection> detections;
+  std::vector<detect::CorrelationHit> discarded;
+  int64_t replayed = 0;
+  while (after < cursor) {
+    Result<events::CommittedBatch> batch = ReadFromStore(after);
+    if (!batch.ok()) {
+      spdlog::warn("detection: correlation windows not rebuilt: {}", batch.status().ToString());
+      return;
+    }
+    if (batch->rows.empty()) break;
+    after = batch->rows.back().id;
+    for (size_t i = 0; i < batch->rows.size(); ++i) {
+      const events::StoredEvent& row = batch->rows[i];
+      if (row.id > cursor) break;
+      if (row.time_ms < since_ms || !batch->parsed[i]) continue;
+      ++replayed;
+      detections.clear();
+      rules_->Match(batch->fields[i], scratch, &detections);
+      for (const detect::Detection& d : detections) {
+        correlations_->Observe(d, batch->fields[i], row.time_ms * 1'000'000, &discarded);
+      }
+      discarded.clear();
+    }
+  }
+  spdlog::info("detection: correlation windows rebuilt from {} stored events of the last {} s",
+               replayed, span_ms / 1000);
+}
+
 void Monitoring::DetectLoop() {
+  WarmUpCorrelations();
   std::vector<AlertHit> hits;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
       wake_.wait_for(lock, std::chrono::seconds(1),
                      [this] { return stopping_ || committed_ > cursor_; });
+      // Gather commits for a moment: alerts are written per batch, and most cost per batch.
+      wake_.wait_for(lock, kGatherCommits,
+                     [this] { return stopping_ || pending_events_ >= kDetectBatchFromMemory; });
     }
     // Drain everything committed, also when stopping.
     for (;;) {

@@ -96,6 +96,10 @@ class Monitoring {
  private:
   Monitoring(store::Store& store, MonitoringOptions options);
   void DetectLoop();
+  // Correlation windows live in memory: after a restart they are rebuilt from the stored events
+  // evaluated before it (those within the longest correlation timespan of the last one, at most
+  // kMaxWarmUpEvents), with what fires discarded, as it fired before the restart.
+  void WarmUpCorrelations();
   void MaintenanceLoop();
   void FlushSourceCounts();
   // Evaluates a batch of committed events; appends alert hits.
@@ -103,6 +107,8 @@ class Monitoring {
   // The next events after the cursor: the oldest committed batch kept in memory when it follows
   // the cursor, else (after a restart, or when detection fell behind) read from the store.
   Result<events::CommittedBatch> NextBatch();
+  // The events after `after` read back from the store (kDetectBatch at most), normalised again.
+  Result<events::CommittedBatch> ReadFromStore(int64_t after);
 
   store::Store& store_;
   MonitoringOptions options_;
@@ -118,7 +124,9 @@ class Monitoring {
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  int64_t committed_ = 0;  // last id the pipeline committed (guarded by mutex_)
+  // Last id detection may take (guarded by mutex_): the events up to it were stored before the
+  // start, or handed over by the pipeline (to pending_, or left to the store).
+  int64_t committed_ = 0;
   // Committed batches not yet evaluated, up to kMaxPendingEvents (guarded by mutex_): the writer
   // waits for room, for a while; then it drops the batch and detection reads it from the store.
   std::deque<events::CommittedBatch> pending_;

@@ -51,9 +51,7 @@ Json EventJson(const events::StoredEvent& e, bool with_fields) {
   if (with_fields) {
     Json fields = Json::object();
     events::NormalisedEvent n;
-    ingest::RawKind kind =
-        e.source_type == "syslog" ? ingest::RawKind::kSyslog : ingest::RawKind::kJson;
-    if (events::Normalise(kind, e.raw, e.peer, e.received_ms, &n).ok()) {
+    if (events::NormaliseStored(e, &n).ok()) {
       for (const detect::Event::Field& f : n.fields.fields()) {
         std::string name(f.name);
         if (!fields.contains(name)) fields[name] = std::string(f.value);
@@ -332,9 +330,7 @@ Result<http::Response> SearchEvents(Call& call, const ApiSettings& s) {
       return false;
     }
     if (where.empty()) return true;
-    ingest::RawKind kind =
-        e.source_type == "syslog" ? ingest::RawKind::kSyslog : ingest::RawKind::kJson;
-    if (!events::Normalise(kind, e.raw, e.peer, e.received_ms, &n).ok()) return false;
+    if (!events::NormaliseStored(e, &n).ok()) return false;
     for (const auto& [field, value] : where) {
       bool found = false;
       for (const detect::Event::Field& f : n.fields.fields()) {

@@ -194,6 +194,14 @@ Status BindJson(sqlite3_stmt* stmt, int index, const FieldSpec* f, const Json& v
   return rc == SQLITE_OK ? Status::Ok() : Internal("database: cannot bind parameter");
 }
 
+// A text column's value; "" for NULL.
+std::string ColumnText(sqlite3_stmt* stmt, int col) {
+  const unsigned char* t = sqlite3_column_text(stmt, col);
+  return t == nullptr ? std::string()
+                      : std::string(reinterpret_cast<const char*>(t),
+                                    static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
+}
+
 Json ColumnJson(sqlite3_stmt* stmt, int col, const FieldSpec& f) {
   if (sqlite3_column_type(stmt, col) == SQLITE_NULL) return nullptr;
   if (f.type == FieldType::kBool) return sqlite3_column_int(stmt, col) != 0;
@@ -293,6 +301,8 @@ class SqliteTransaction final : public Transaction {
                                                          const IpAddress& last) override;
   Result<int64_t> DetectionCounter(std::string_view name) override;
   Status SetDetectionCounter(std::string_view name, int64_t value) override;
+  Result<std::optional<OpenAlertRow>> NewestOpenAlert(std::string_view rule_id,
+                                                      std::string_view host) override;
   Status LinkAlertEvent(int64_t alert_id, int64_t event_id) override;
   Result<std::vector<int64_t>> AlertEventIds(int64_t alert_id, int64_t limit) override;
   Status Commit() override {
@@ -716,26 +726,20 @@ constexpr const char* kIndicatorColumnsByAddress =
 
 // Steps `stmt` (selecting kIndicatorColumns) to the end.
 Result<std::vector<IndicatorRow>> ReadIndicators(sqlite3* db, sqlite3_stmt* stmt) {
-  auto text = [&](int col) {
-    const unsigned char* t = sqlite3_column_text(stmt, col);
-    return t == nullptr ? std::string()
-                        : std::string(reinterpret_cast<const char*>(t),
-                                      static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
-  };
   std::vector<IndicatorRow> out;
   int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     IndicatorRow row;
-    row.value = text(0);
-    row.kind = text(1);
+    row.value = ColumnText(stmt, 0);
+    row.kind = ColumnText(stmt, 1);
     row.first_seen = sqlite3_column_int64(stmt, 2);
     row.last_seen = sqlite3_column_int64(stmt, 3);
     row.expires = sqlite3_column_int64(stmt, 4);
-    row.family = text(5);
+    row.family = ColumnText(stmt, 5);
     row.port = sqlite3_column_int64(stmt, 6);
-    row.dest_ip = text(7);
+    row.dest_ip = ColumnText(stmt, 7);
     row.dest_port = sqlite3_column_int64(stmt, 8);
-    row.isp = text(9);
+    row.isp = ColumnText(stmt, 9);
     row.seq = sqlite3_column_int64(stmt, 10);
     out.push_back(std::move(row));
   }
@@ -770,6 +774,27 @@ Status SqliteTransaction::SetDetectionCounter(std::string_view name, int64_t val
     return Internal(std::string("database: ") + sqlite3_errmsg(conn_->db()));
   }
   return Status::Ok();
+}
+
+Result<std::optional<OpenAlertRow>> SqliteTransaction::NewestOpenAlert(std::string_view rule_id,
+                                                                       std::string_view host) {
+  // Served by the index alerts_open (rule_id, host, status).
+  VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                         conn_->Prepare("SELECT id, count, last_event_id, last_seen FROM alerts "
+                                        "WHERE rule_id = ? AND host = ? AND status <> 'closed' "
+                                        "ORDER BY id DESC LIMIT 1"));
+  sqlite3_bind_text(stmt, 1, rule_id.data(), static_cast<int>(rule_id.size()), SQLITE_STATIC);
+  sqlite3_bind_text(stmt, 2, host.data(), static_cast<int>(host.size()), SQLITE_STATIC);
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_DONE) return std::optional<OpenAlertRow>();
+  if (rc != SQLITE_ROW) return Internal(std::string("database: ") + sqlite3_errmsg(conn_->db()));
+  OpenAlertRow row;
+  row.id = sqlite3_column_int64(stmt, 0);
+  row.count = sqlite3_column_int64(stmt, 1);
+  row.last_event_id = sqlite3_column_int64(stmt, 2);
+  row.last_seen = ColumnText(stmt, 3);
+  sqlite3_reset(stmt);
+  return std::optional<OpenAlertRow>(std::move(row));
 }
 
 Status SqliteTransaction::LinkAlertEvent(int64_t alert_id, int64_t event_id) {

@@ -57,6 +57,12 @@ struct OrgNode {
   std::string name;
 };
 
+// What folding a repeated detection into an open alert needs of it (alerting.h).
+struct OpenAlertRow {
+  int64_t id = 0, count = 0, last_event_id = 0;
+  std::string last_seen;  // RFC 3339 UTC, as stored
+};
+
 // One entry of an imported indicator list (table intel_indicators), as stored: the entry as
 // written plus the metadata that matching and NAT attribution need. Times are Unix seconds
 // (0: unknown, or for `expires` never); ports 0 and empty strings: not given.
@@ -122,6 +128,10 @@ class Transaction {
   // Monitoring. A named counter of detection (its event cursor), 0 when never set.
   virtual Result<int64_t> DetectionCounter(std::string_view name) = 0;
   virtual Status SetDetectionCounter(std::string_view name, int64_t value) = 0;
+  // The newest alert of rule `rule_id` on `host` that is not closed (the one a repeat folds
+  // into), or nullopt. Reads only the fields folding needs.
+  virtual Result<std::optional<OpenAlertRow>> NewestOpenAlert(std::string_view rule_id,
+                                                              std::string_view host) = 0;
   // Links stored event `event_id` to alert `alert_id` (again: no effect).
   virtual Status LinkAlertEvent(int64_t alert_id, int64_t event_id) = 0;
   // The newest `limit` event ids linked to the alert, newest first.
