@@ -10,10 +10,11 @@
 #   yara -p 1 -N -z 64MiB -r -C -f   one thread, fast matching mode (what vigil-agent uses)
 #   vigil-agent scan --no-cache            every file scanned
 #   vigil-agent scan --cache DB (twice)    first scan (rules compiled beforehand), then the rescan
-# and prints wall seconds, CPU seconds, MB/s over the tree's regular files and the ratio to
-# yara -p 1. -N (no symlinks) and -z (skip files over 64 MiB) make yara visit the files the agent
-# visits: without -N yara scans every symlink's target again. Builds nothing: expects
-# build/src/agent/vigil-agent (scripts/build.sh vigil-agent); without it only yara is timed.
+# in an order rotated each round, and prints wall seconds, CPU seconds, MB/s over the tree's
+# regular files and the ratio to the latest yara -p 1 run. -N (no symlinks) and -z (skip files
+# over 64 MiB) make yara visit the files the agent visits: without -N yara scans every symlink's
+# target again. Builds nothing: expects build/src/agent/vigil-agent (scripts/build.sh
+# vigil-agent); without it only yara is timed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RULES=${1:-../shared/data/yara/signature-base}
@@ -68,22 +69,28 @@ line() {
 fastest() { tr ' ' '\n' <<<"$1" | grep . | sort -g | head -1; }
 
 mkdir -p "$WORK/empty"
+# The scans of a round, run in an order that rotates from round to round, so that no tool is
+# always the one run right after the page cache was warmed.
+scan_yara() { run "yara -p 1" yara "${EXT[@]}" -p 1 -N -z 67108864 -r -C "$WORK/rules.yarc" "$TREE"; }
+scan_yara_fast() { run "yara -p 1 -f" yara "${EXT[@]}" -p 1 -N -z 67108864 -f -r -C "$WORK/rules.yarc" "$TREE"; }
+scan_agent_no_cache() { run "vigil-agent no cache" "$AGENT" scan --rules-dir "$RULES" --no-cache "$TREE"; }
+scan_agent_cached() {
+  # As the service: rules compiled beforehand (the server sends them compiled), no scan cache yet.
+  "$AGENT" scan --rules-dir "$RULES" --cache "$WORK/cache.db" "$WORK/empty" >/dev/null 2>&1
+  rm -f "$WORK/cache.db" "$WORK/cache.db-wal" "$WORK/cache.db-shm"
+  run "vigil-agent start-up" "$AGENT" scan --rules-dir "$RULES" --cache "$WORK/cache.db" "$WORK/empty"
+  rm -f "$WORK/cache.db" "$WORK/cache.db-wal" "$WORK/cache.db-shm"  # the compiled rules stay
+  run "vigil-agent first scan" "$AGENT" scan --rules-dir "$RULES" --cache "$WORK/cache.db" "$TREE"
+  run "vigil-agent rescan" "$AGENT" scan --rules-dir "$RULES" --cache "$WORK/cache.db" "$TREE"
+}
+scans=(scan_yara scan_yara_fast)
+[ -x "$AGENT" ] && scans+=(scan_agent_no_cache scan_agent_cached)
 for ((round = 1; round <= ROUNDS; round++)); do
+  echo "round $round"
   # Start-up alone (loading the compiled rules; the agent also checks them against the rule
   # files and opens its scan cache): the same commands on an empty directory.
   run "yara start-up" yara "${EXT[@]}" -p 1 -N -z 67108864 -f -r -C "$WORK/rules.yarc" "$WORK/empty"
-  run "yara -p 1" yara "${EXT[@]}" -p 1 -N -z 67108864 -r -C "$WORK/rules.yarc" "$TREE"
-  run "yara -p 1 -f" yara "${EXT[@]}" -p 1 -N -z 67108864 -f -r -C "$WORK/rules.yarc" "$TREE"
-  if [ -x "$AGENT" ]; then
-    run "vigil-agent no cache" "$AGENT" scan --rules-dir "$RULES" --no-cache "$TREE"
-    # As the service: rules compiled beforehand (the server sends them compiled), no scan cache yet.
-    "$AGENT" scan --rules-dir "$RULES" --cache "$WORK/cache.db" "$WORK/empty" >/dev/null 2>&1
-    rm -f "$WORK/cache.db" "$WORK/cache.db-wal" "$WORK/cache.db-shm"
-    run "vigil-agent start-up" "$AGENT" scan --rules-dir "$RULES" --cache "$WORK/cache.db" "$WORK/empty"
-    rm -f "$WORK/cache.db" "$WORK/cache.db-wal" "$WORK/cache.db-shm"  # the compiled rules stay
-    run "vigil-agent first scan" "$AGENT" scan --rules-dir "$RULES" --cache "$WORK/cache.db" "$TREE"
-    run "vigil-agent rescan" "$AGENT" scan --rules-dir "$RULES" --cache "$WORK/cache.db" "$TREE"
-  fi
+  for ((i = 0; i < ${#scans[@]}; i++)); do "${scans[(i + round - 1) % ${#scans[@]}]}"; done
 done
 [ -x "$AGENT" ] || echo "($AGENT not built: vigil-agent runs skipped)"
 echo "fastest of $ROUNDS rounds (vs_yara: yara -p 1's fastest wall time / this one's; CPU ratio in brackets):"
