@@ -163,9 +163,13 @@ Status TakeHeaderField(std::string_view* text, std::string_view field, size_t ma
 // in lower case, "+hhmm" and "+hh" offsets, no offset at all (the context's zone).
 Status ParseRfc5424Time(std::string_view written, const SyslogContext& ctx, SyslogMessage* m) {
   m->timestamp.assign(written);
-  std::string upper(written);
-  if (upper.size() > 10 && upper[10] == 't') upper[10] = 'T';
-  const std::string_view token = upper;
+  std::string_view token = written;
+  std::string upper;  // only for a lower-case 't'
+  if (written.size() > 10 && written[10] == 't') {
+    upper.assign(written);
+    upper[10] = 'T';
+    token = upper;
+  }
   if (!detail::LooksLikeIsoTime(token) || token[10] != 'T') {
     return FieldError("timestamp",
                       Quote(written) + " is not an RFC 5424 time (YYYY-MM-DDThh:mm:ss)");
@@ -200,6 +204,20 @@ bool TakeSdName(std::string_view* text, std::string* out) {
   out->assign(text->substr(0, n));
   text->remove_prefix(n);
   return true;
+}
+
+// A PARAM-VALUE with \" \\ \] unescaped; a backslash before any other byte is kept with it.
+std::string UnescapeSdValue(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == '\\' && i + 1 < value.size() &&
+        (value[i + 1] == '"' || value[i + 1] == '\\' || value[i + 1] == ']')) {
+      ++i;
+    }
+    out.push_back(value[i]);
+  }
+  return out;
 }
 
 // STRUCTURED-DATA: "-" or one or more SD-ELEMENTs, then end or SP MSG. Leaves *text at MSG.
@@ -242,29 +260,24 @@ Status TakeStructuredData(std::string_view* text, SyslogMessage* m) {
       s.remove_prefix(2);
       // PARAM-VALUE up to the first unescaped '"'. \" \\ \] are unescaped; a backslash before
       // any other byte is kept with it (RFC 5424 section 6.3.3). Leniency: ']' unescaped.
-      std::string raw;
       size_t i = 0;
-      bool closed = false;
-      while (i < s.size()) {
-        const char c = s[i];
-        if (c == '"') {
+      bool closed = false, escaped = false;
+      for (; i < s.size(); ++i) {
+        if (s[i] == '"') {
           closed = true;
           break;
         }
-        if (c == '\\' && i + 1 < s.size() &&
-            (s[i + 1] == '"' || s[i + 1] == '\\' || s[i + 1] == ']')) {
-          raw.push_back(s[i + 1]);
-          i += 2;
-          continue;
+        if (s[i] == '\\' && i + 1 < s.size()) {
+          escaped = true;
+          ++i;  // an escaped '"' does not close the value
         }
-        raw.push_back(c);
-        ++i;
       }
       if (!closed) {
         return FieldError("structured-data", "unterminated value of " + Quote(param.name) +
                                                  " in SD element " + Quote(e.id));
       }
-      AppendUtf8(raw, &param.value);  // Leniency: invalid UTF-8 replaced, not rejected.
+      // Leniency: invalid UTF-8 replaced, not rejected.
+      AppendUtf8(escaped ? UnescapeSdValue(s.substr(0, i)) : s.substr(0, i), &param.value);
       s.remove_prefix(i + 1);
     }
     s.remove_prefix(1);  // ']'
@@ -282,9 +295,10 @@ Status TakeStructuredData(std::string_view* text, SyslogMessage* m) {
 // After "<PRI>1 ".
 Status ParseRfc5424(std::string_view s, const SyslogContext& ctx, SyslogMessage* m) {
   m->format = SyslogFormat::kRfc5424;
-  std::string stamp;
-  VIGIL_RETURN_IF_ERROR(TakeHeaderField(&s, "timestamp", 64, &stamp));
-  if (!stamp.empty()) VIGIL_RETURN_IF_ERROR(ParseRfc5424Time(stamp, ctx, m));
+  // Read into the message's own string (ParseRfc5424Time keeps it there): a stamp with
+  // fractions and an offset is too long for a string's inline buffer.
+  VIGIL_RETURN_IF_ERROR(TakeHeaderField(&s, "timestamp", 64, &m->timestamp));
+  if (!m->timestamp.empty()) VIGIL_RETURN_IF_ERROR(ParseRfc5424Time(m->timestamp, ctx, m));
   VIGIL_RETURN_IF_ERROR(TakeHeaderField(&s, "hostname", kMaxHostname, &m->hostname));
   VIGIL_RETURN_IF_ERROR(TakeHeaderField(&s, "app-name", kMaxAppName, &m->app_name));
   VIGIL_RETURN_IF_ERROR(TakeHeaderField(&s, "procid", kMaxProcId, &m->procid));
