@@ -161,8 +161,9 @@ Status TakeHeaderField(std::string_view* text, std::string_view field, size_t ma
 
 // FULL-DATE "T" FULL-TIME: "2026-11-21T12:00:01[.1-6 digits](Z|+hh:mm)". Leniencies: 't'/'z'
 // in lower case, "+hhmm" and "+hh" offsets, no offset at all (the context's zone).
-Status ParseRfc5424Time(std::string_view written, const SyslogContext& ctx, SyslogMessage* m) {
-  m->timestamp.assign(written);
+// Reads m->timestamp, the stamp as written.
+Status ParseRfc5424Time(const SyslogContext& ctx, SyslogMessage* m) {
+  const std::string_view written = m->timestamp;
   std::string_view token = written;
   std::string upper;  // only for a lower-case 't'
   if (written.size() > 10 && written[10] == 't') {
@@ -295,10 +296,10 @@ Status TakeStructuredData(std::string_view* text, SyslogMessage* m) {
 // After "<PRI>1 ".
 Status ParseRfc5424(std::string_view s, const SyslogContext& ctx, SyslogMessage* m) {
   m->format = SyslogFormat::kRfc5424;
-  // Read into the message's own string (ParseRfc5424Time keeps it there): a stamp with
-  // fractions and an offset is too long for a string's inline buffer.
+  // Read straight into the message (a stamp with fractions and an offset is too long for a
+  // string's inline buffer, so a temporary would allocate).
   VIGIL_RETURN_IF_ERROR(TakeHeaderField(&s, "timestamp", 64, &m->timestamp));
-  if (!m->timestamp.empty()) VIGIL_RETURN_IF_ERROR(ParseRfc5424Time(m->timestamp, ctx, m));
+  if (!m->timestamp.empty()) VIGIL_RETURN_IF_ERROR(ParseRfc5424Time(ctx, m));
   VIGIL_RETURN_IF_ERROR(TakeHeaderField(&s, "hostname", kMaxHostname, &m->hostname));
   VIGIL_RETURN_IF_ERROR(TakeHeaderField(&s, "app-name", kMaxAppName, &m->app_name));
   VIGIL_RETURN_IF_ERROR(TakeHeaderField(&s, "procid", kMaxProcId, &m->procid));

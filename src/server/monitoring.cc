@@ -273,9 +273,7 @@ void Monitoring::WarmUpCorrelations() {
   Result<int64_t> first = events_->FirstIdSince(since_ms);
   if (!first.ok() || *first == 0) return;
   int64_t after = std::max(*first, cursor - kMaxWarmUpEvents + 1) - 1;
-  thread_local detect::RuleSet::Scratch scratch;
-  std::vector<detect::Detection> detections;
-  std::vector<detect::CorrelationHit> discarded;
+  std::vector<AlertHit> discarded;  // fired before the restart
   int64_t replayed = 0;
   while (after < cursor) {
     Result<events::CommittedBatch> batch = ReadFromStore(after);
@@ -285,18 +283,14 @@ void Monitoring::WarmUpCorrelations() {
     }
     if (batch->rows.empty()) break;
     after = batch->rows.back().id;
+    // Only the events evaluated before the restart, within the window, are evaluated again.
     for (size_t i = 0; i < batch->rows.size(); ++i) {
       const events::StoredEvent& row = batch->rows[i];
-      if (row.id > cursor) break;
-      if (row.time_ms < since_ms || !batch->parsed[i]) continue;
-      ++replayed;
-      detections.clear();
-      rules_->Match(batch->fields[i], scratch, &detections);
-      for (const detect::Detection& d : detections) {
-        correlations_->Observe(d, batch->fields[i], row.time_ms * 1'000'000, &discarded);
-      }
-      discarded.clear();
+      if (row.id > cursor || row.time_ms < since_ms) batch->parsed[i] = false;
+      if (batch->parsed[i]) ++replayed;
     }
+    Evaluate(*batch, &discarded);
+    discarded.clear();
   }
   spdlog::info("detection: correlation windows rebuilt from {} stored events of the last {} s",
                replayed, span_ms / 1000);
