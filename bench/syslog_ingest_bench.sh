@@ -65,6 +65,13 @@ wait_port() {  # PORT SECONDS
 }
 now() { date +%s.%N; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }  # utime + stime (fields 14, 15)
+# "name ticks" per thread of PID, summed by thread name (the comm field may hold spaces).
+thread_ticks() {
+  local f
+  for f in /proc/"$1"/task/*/stat; do cat "$f" 2>/dev/null; echo; done |
+    sed -n 's/^[0-9]* (\(.*\)) \(.*\)$/\1\t\2/p' | tr ' ' '_' |
+    awk -F'\t' '{ split($2, f, "_"); t[$1] += f[12] + f[13] } END { for (n in t) print n, t[n] }'
+}
 hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 reset_hwm() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || log "cannot reset VmHWM of $1 (not root?)"; }
 # Starts the sender in the background; its "start=" line gives the time of the first byte.
@@ -219,6 +226,7 @@ sleep 0.5
 log "vigil: sending"
 reset_hwm "$V_PID"
 cpu0=$(cpu_ticks "$V_PID")
+thread_ticks "$V_PID" >"$TMP/threads0"
 start_sender "$SYS_PORT" "$TMP/v-sender.out"
 t0=$(sender_start "$TMP/v-sender.out")
 stored=0 lag=0 last=-1 last_t=$(now) polls=0
@@ -240,6 +248,7 @@ while :; do
   if ((stored < N * 9 / 10)); then sleep 0.5; else sleep 0.05; fi
 done
 cpu1=$(cpu_ticks "$V_PID")
+thread_ticks "$V_PID" >"$TMP/threads1"
 secs=$(awk -v a="$t" -v b="$t0" 'BEGIN { print a - b }')
 v_hwm=$(hwm_kb "$V_PID")
 cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v t="$TICK" 'BEGIN { print (b - a) / t }')
@@ -252,6 +261,8 @@ if ((stored != N || lag != 0)); then
   echo "!! VIGIL DID NOT STORE AND EVALUATE EVERY MESSAGE: events_stored=$stored of $N, detection_lag_events=$lag (stopped growing for ${STALL} s or timed out after ${TIMEOUT} s)"
   FAIL=1
 fi
+echo "vigil CPU s per thread: $(awk -v t="$TICK" 'NR == FNR { a[$1] = $2; next }
+  { d = ($2 - a[$1]) / t; if (d >= 0.01) printf "%s %.2f  ", $1, d }' "$TMP/threads0" "$TMP/threads1")"
 row "vigil serve --syslog-tcp" "$stored" "$secs" "$cpu" "$(awk -v k="$v_hwm" 'BEGIN { print k / 1024 }')"
 V_RATE=$(awk -v n="$stored" -v s="$secs" 'BEGIN { print n / s }')
 grep -iE 'warn|error' "$V/server.log" | head -5 | sed 's/^/  server log: /' || true
