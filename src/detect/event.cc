@@ -64,13 +64,7 @@ std::span<const Event::Field> Event::fields() const {
   if (!views_valid_) {
     views_.clear();
     views_.reserve(stored_.size());
-    const char* base = buffer_.data();
-    for (const Stored& s : stored_) {
-      const char* name = s.name_external != nullptr ? s.name_external : base + s.name_offset;
-      const char* value = s.value_external != nullptr ? s.value_external : base + s.value_offset;
-      views_.push_back(
-          {std::string_view(name, s.name_size), std::string_view(value, s.value_size), s.kind});
-    }
+    ForEachField([this](const Field& f) { views_.push_back(f); });
     views_valid_ = true;
   }
   return views_;

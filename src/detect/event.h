@@ -79,6 +79,19 @@ class Event {
                    bool borrow_value, ValueKind kind);
   // The fields in insertion order. Views stay valid until the next Add or Clear.
   std::span<const Field> fields() const;
+  // Calls each(const Field&) for the fields in insertion order, like iterating fields() but
+  // without building (and allocating) its array of views: for a single pass per event.
+  template <typename F>
+  void ForEachField(F&& each) const {
+    const char* base = buffer_.data();
+    for (const Stored& s : stored_) {
+      const char* name = s.name_external != nullptr ? s.name_external : base + s.name_offset;
+      const char* value = s.value_external != nullptr ? s.value_external : base + s.value_offset;
+      each(Field{std::string_view(name, s.name_size), std::string_view(value, s.value_size),
+                 s.kind});
+    }
+  }
+  size_t field_count() const { return stored_.size(); }
   // The first value of `name`, or nullptr.
   const Field* Find(std::string_view name) const;
 

@@ -43,7 +43,6 @@ void EventView::Reset(const Event& event, const FieldTable& table) {
   touched_.clear();
   if (spans_.size() < table.size()) spans_.resize(table.size(), {0, 0});
   all_.clear();
-  std::span<const Event::Field> fields = event.fields();
   std::vector<int64_t>& ids = ids_;
   ids.clear();
   // Events of one stream repeat their field names in a few orders (one per kind of event):
@@ -53,12 +52,12 @@ void EventView::Reset(const Event& event, const FieldTable& table) {
     cached_table_ = table.serial();
     cached_size_ = table.size();
   }
+  if (cached_.size() < event.field_count()) cached_.resize(event.field_count());
   size_t bytes = 0;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    const Event::Field& f = fields[i];
+  event.ForEachField([&](const Event::Field& f) {
+    const size_t i = all_.size();
     all_.push_back({f.value, f.kind});
     bytes += f.value.size();
-    if (i >= cached_.size()) cached_.resize(i + 1);
     std::vector<std::pair<std::string, int64_t>>& seen = cached_[i];
     auto known = std::find_if(seen.begin(), seen.end(),
                               [&](const auto& entry) { return entry.first == f.name; });
@@ -74,11 +73,11 @@ void EventView::Reset(const Event& event, const FieldTable& table) {
       }
     }
     ids.push_back(id);
-    if (id < 0) continue;
+    if (id < 0) return;
     auto& span = spans_[static_cast<size_t>(id)];
     if (span.second == 0) touched_.push_back(static_cast<uint32_t>(id));
     ++span.second;  // count for now
-  }
+  });
   lowered_.clear();
   lowered_.reserve(2 * bytes);
   uint32_t offset = 0;
@@ -88,10 +87,10 @@ void EventView::Reset(const Event& event, const FieldTable& table) {
     offset += count;
   }
   by_field_.resize(offset);
-  for (size_t i = 0; i < fields.size(); ++i) {
+  for (size_t i = 0; i < all_.size(); ++i) {
     if (ids[i] < 0) continue;
     auto& span = spans_[static_cast<size_t>(ids[i])];
-    by_field_[span.second++] = {fields[i].value, fields[i].kind};
+    by_field_[span.second++] = {all_[i].raw, all_[i].kind};
   }
 }
 
