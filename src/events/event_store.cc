@@ -14,6 +14,13 @@
 namespace vigil::events {
 namespace {
 
+std::vector<StoredEvent*> Pointers(std::span<StoredEvent> events) {
+  std::vector<StoredEvent*> out;
+  out.reserve(events.size());
+  for (StoredEvent& e : events) out.push_back(&e);
+  return out;
+}
+
 // Events are kept in blocks (event_block.h): one row per security level per group commit, split
 // at kBlockEvents events or kBlockBytes bytes, with the ranges searches and retention select on.
 // Blocks of one commit interleave ids (commit_first bounds where a given id can be); their hosts
@@ -135,10 +142,10 @@ Status VisitBlock(const Statement& s, int level, int data,
 
 // Inserts `events` (ids set, strictly increasing) as the blocks of one commit whose first id is
 // `commit_first`. Runs in the writer's open transaction.
-Status InsertBlocks(sqlite3* db, std::span<const StoredEvent> events, int64_t commit_first) {
+Status InsertBlocks(sqlite3* db, std::span<const StoredEvent* const> events, int64_t commit_first) {
   if (events.empty()) return Status::Ok();
   std::map<int, std::vector<const StoredEvent*>> by_level;  // each in id order
-  for (const StoredEvent& e : events) by_level[e.security_level].push_back(&e);
+  for (const StoredEvent* e : events) by_level[e->security_level].push_back(e);
   Statement insert(db,
                    "INSERT INTO event_blocks (first_id, commit_first, last_id, events, "
                    "security_level, min_time, max_time, min_received, max_received, data) "
@@ -223,12 +230,12 @@ Status MigrateEventRows(sqlite3* db) {
       e.message = rows.Text(12);
       e.raw = rows.Text(13);
       if (chunk.size() == kBlockEvents) {
-        VIGIL_RETURN_IF_ERROR(InsertBlocks(db, chunk, chunk.front().id));
+        VIGIL_RETURN_IF_ERROR(InsertBlocks(db, Pointers(chunk), chunk.front().id));
         chunk.clear();
       }
     }
     if (rc != SQLITE_DONE) return SqlError(db, "migration read");
-    if (!chunk.empty()) VIGIL_RETURN_IF_ERROR(InsertBlocks(db, chunk, chunk.front().id));
+    if (!chunk.empty()) VIGIL_RETURN_IF_ERROR(InsertBlocks(db, Pointers(chunk), chunk.front().id));
     return Exec(db,
                 "UPDATE event_counters SET value = max(value, "
                 "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0), "
@@ -316,26 +323,28 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::filesystem::path
   return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
 }
 
-Status EventStore::Append(std::span<StoredEvent> events) {
+Status EventStore::Append(std::span<StoredEvent* const> events) {
   if (events.empty()) return Status::Ok();
   return impl_->Write([&](sqlite3* db) {
     Status status = InTransaction(db, [&] {
       Statement last(db, "SELECT value FROM event_counters WHERE name = 'last_id'");
       if (!last.ok() || last.Step() != SQLITE_ROW) return SqlError(db, "read last id");
       const int64_t first = last.Int(0) + 1;
-      for (size_t i = 0; i < events.size(); ++i) events[i].id = first + static_cast<int64_t>(i);
+      for (size_t i = 0; i < events.size(); ++i) events[i]->id = first + static_cast<int64_t>(i);
       VIGIL_RETURN_IF_ERROR(InsertBlocks(db, events, first));
       Statement update(db, "UPDATE event_counters SET value = ? WHERE name = 'last_id'");
       if (!update.ok()) return SqlError(db, "prepare update");
-      update.Bind(1, events.back().id);
+      update.Bind(1, events.back()->id);
       return update.Step() == SQLITE_DONE ? Status::Ok() : SqlError(db, "update last id");
     });
     if (!status.ok()) {
-      for (StoredEvent& e : events) e.id = 0;
+      for (StoredEvent* e : events) e->id = 0;
     }
     return status;
   });
 }
+
+Status EventStore::Append(std::span<StoredEvent> events) { return Append(Pointers(events)); }
 
 Result<std::vector<StoredEvent>> EventStore::ReadAfter(int64_t after_id, size_t max) {
   std::vector<StoredEvent> out;
@@ -538,7 +547,7 @@ Result<RetentionReport> EventStore::EnforceRetention(const RetentionPolicy& poli
           if (drop.Step() != SQLITE_ROW) return SqlError(db, "retention");
           removed += drop.Int(0) - static_cast<int64_t>(kept[i].second.size());
           drop.Reset();
-          VIGIL_RETURN_IF_ERROR(InsertBlocks(db, kept[i].second, kept[i].first));
+          VIGIL_RETURN_IF_ERROR(InsertBlocks(db, Pointers(kept[i].second), kept[i].first));
         }
         return Status::Ok();
       });

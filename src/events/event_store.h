@@ -78,8 +78,9 @@ class EventStore {
   EventStore(const EventStore&) = delete;
   EventStore& operator=(const EventStore&) = delete;
 
-  // Stores the events in one transaction and sets their ids; returns once it is on disk. On
-  // error nothing is stored.
+  // Stores the events in one transaction and sets their ids (in the order given); returns once
+  // it is on disk. On error nothing is stored and the ids stay 0.
+  Status Append(std::span<StoredEvent* const> events);
   Status Append(std::span<StoredEvent> events);
   // Up to `max` events with id > after_id, in id order.
   Result<std::vector<StoredEvent>> ReadAfter(int64_t after_id, size_t max);

@@ -31,18 +31,6 @@ size_t Footprint(const CommittedBatch& batch) {
 
 }  // namespace
 
-void CommittedBatch::Reserve(size_t events) {
-  rows.reserve(events);
-  fields.reserve(events);
-  parsed.reserve(events);
-}
-
-void CommittedBatch::Append(CommittedBatch&& more) {
-  std::move(more.rows.begin(), more.rows.end(), std::back_inserter(rows));
-  std::move(more.fields.begin(), more.fields.end(), std::back_inserter(fields));
-  parsed.insert(parsed.end(), more.parsed.begin(), more.parsed.end());
-}
-
 Pipeline::Pipeline(EventStore& store, const EventAttributor* attributor, PipelineOptions options)
     : store_(store), attributor_(attributor), options_(std::move(options)) {
   writer_ = std::thread([this] {
@@ -162,12 +150,15 @@ void Pipeline::Run() {
 }
 
 void Pipeline::Commit(std::vector<Pending>& work) {
-  CommittedBatch batch = std::move(work.front().batch);
+  // One transaction for every queued batch, which stay apart: merging them would move each
+  // event once more.
+  std::vector<StoredEvent*> rows;
   size_t events = 0;
   for (const Pending& p : work) events += p.batch.rows.size();
-  batch.Reserve(events);
-  for (size_t i = 1; i < work.size(); ++i) batch.Append(std::move(work[i].batch));
-  std::vector<StoredEvent>& rows = batch.rows;
+  rows.reserve(events);
+  for (Pending& p : work) {
+    for (StoredEvent& row : p.batch.rows) rows.push_back(&row);
+  }
   Status committed = store_.Append(rows);
   if (committed.ok()) {
     ++commits_;
@@ -178,8 +169,9 @@ void Pipeline::Commit(std::vector<Pending>& work) {
   for (Pending& pending : work) {
     if (pending.on_durable) pending.on_durable(committed);
   }
-  if (committed.ok() && !rows.empty() && options_.on_committed) {
-    options_.on_committed(std::move(batch));
+  if (!committed.ok() || !options_.on_committed) return;
+  for (Pending& pending : work) {
+    if (!pending.batch.rows.empty()) options_.on_committed(std::move(pending.batch));
   }
 }
 

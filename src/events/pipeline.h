@@ -3,8 +3,8 @@
 // receivers normalise in parallel; one writer thread appends them to the EventStore in group
 // commits: whatever is queued, up to max_commit_events, goes into one
 // fsync'd transaction, so the commit rate adapts to the load. A batch's on_durable runs after its
-// commit; then `on_committed` hands the committed rows, with the fields normalisation gave them, to
-// detection, which need not read and parse them again.
+// commit; then `on_committed` hands each submitted batch's committed rows, with the fields
+// normalisation gave them, to detection, which need not read and parse them again.
 //
 // Memory is bounded by max_queue_bytes of events waiting (what the normalised events hold; their
 // raw bytes while they are being normalised): beyond it Submit refuses with kResourceExhausted
@@ -43,16 +43,13 @@ struct CommittedBatch {
   std::vector<StoredEvent> rows;
   std::vector<detect::Event> fields;
   std::vector<bool> parsed;
-
-  void Reserve(size_t events);
-  // Moves the events of `more` (which follow) to the end of this batch.
-  void Append(CommittedBatch&& more);
 };
 
 struct PipelineOptions {
   size_t max_queue_bytes = size_t{64} << 20;
   size_t max_commit_events = 20'000;
-  // Called on the writer thread after each commit; may keep the batch. Optional.
+  // Called on the writer thread after each commit, once per submitted batch in it, in id order;
+  // may keep the batch. Optional.
   std::function<void(CommittedBatch&& batch)> on_committed;
 };
 

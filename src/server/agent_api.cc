@@ -310,7 +310,9 @@ Result<std::vector<Json>> RaiseAlerts(Call& call, const ApiSettings& s,
       }
     }
   }
-  VIGIL_ASSIGN_OR_RETURN(std::vector<Json> alerts, ApplyAlertHits(call.tx, leveled, AlertPolicy{}));
+  VIGIL_ASSIGN_OR_RETURN(std::vector<int64_t> changed,
+                         ApplyAlertHits(call.tx, leveled, AlertPolicy{}));
+  VIGIL_ASSIGN_OR_RETURN(std::vector<Json> alerts, ReadAlerts(call.tx, changed));
   // Shown on live consoles at once (the transaction commits right after the handler).
   if (s.monitoring != nullptr) {
     for (const Json& alert : alerts) {

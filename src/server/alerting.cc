@@ -107,8 +107,9 @@ std::string_view AlertSeverity(std::string_view rule_level, int security_level) 
   return kSeverities[static_cast<size_t>(severity)];
 }
 
-Result<std::vector<Json>> ApplyAlertHits(store::Transaction& tx, const std::vector<AlertHit>& hits,
-                                         const AlertPolicy& policy) {
+Result<std::vector<int64_t>> ApplyAlertHits(store::Transaction& tx,
+                                            const std::vector<AlertHit>& hits,
+                                            const AlertPolicy& policy) {
   Suppressions suppressions;
   VIGIL_RETURN_IF_ERROR(suppressions.Load(tx, hits));
   std::map<std::pair<std::string_view, std::string_view>, OpenAlert> open_by_key;  // rule, host
@@ -167,9 +168,13 @@ Result<std::vector<Json>> ApplyAlertHits(store::Transaction& tx, const std::vect
     VIGIL_RETURN_IF_ERROR(
         tx.Update(domain::kSuppressions, id, {{"hits", (*s)["hits"].get<int64_t>() + n}}));
   }
+  return std::vector<int64_t>(touched.begin(), touched.end());
+}
+
+Result<std::vector<Json>> ReadAlerts(store::Transaction& tx, const std::vector<int64_t>& ids) {
   std::vector<Json> out;
-  out.reserve(touched.size());
-  for (int64_t id : touched) {
+  out.reserve(ids.size());
+  for (int64_t id : ids) {
     VIGIL_ASSIGN_OR_RETURN(std::optional<Json> stored, tx.Get(domain::kAlerts, id));
     if (stored) out.push_back(std::move(*stored));
   }

@@ -42,9 +42,13 @@ struct AlertPolicy {
   int64_t max_linked_events = 100;  // events kept per alert for its detail page
 };
 
-// Applies hits in order within `tx`. Returns the alerts created or changed (stored form, each
-// once, last state) so they can be published; suppressed hits only count on their suppression.
-Result<std::vector<Json>> ApplyAlertHits(store::Transaction& tx, const std::vector<AlertHit>& hits,
-                                         const AlertPolicy& policy);
+// Applies hits in order within `tx`. Returns the ids of the alerts created or changed (each once,
+// ascending); suppressed hits only count on their suppression.
+Result<std::vector<int64_t>> ApplyAlertHits(store::Transaction& tx,
+                                            const std::vector<AlertHit>& hits,
+                                            const AlertPolicy& policy);
+
+// The stored form of the alerts `ids` (those that exist, in order), e.g. to publish them.
+Result<std::vector<Json>> ReadAlerts(store::Transaction& tx, const std::vector<int64_t>& ids);
 
 }  // namespace vigil::server

@@ -48,7 +48,10 @@ class ApplyAlertHitsTest : public ::testing::Test {
   std::vector<Json> Apply(const std::vector<AlertHit>& hits) {
     auto tx = store_->Begin(store::TxMode::kWrite);
     EXPECT_TRUE(tx.ok()) << tx.status().ToString();
-    auto changed = ApplyAlertHits(**tx, hits, policy_);
+    auto ids = ApplyAlertHits(**tx, hits, policy_);
+    EXPECT_TRUE(ids.ok()) << ids.status().ToString();
+    if (!ids.ok()) return {};
+    auto changed = ReadAlerts(**tx, *ids);
     EXPECT_TRUE(changed.ok()) << changed.status().ToString();
     EXPECT_TRUE((*tx)->Commit().ok());
     return changed.ok() ? *changed : std::vector<Json>{};

@@ -173,31 +173,35 @@ MonitoringStatus Monitoring::CurrentStatus() {
   return s;
 }
 
-Result<events::CommittedBatch> Monitoring::NextBatch() {
+Result<std::vector<events::CommittedBatch>> Monitoring::NextBatches() {
   const int64_t cursor = cursor_;
+  std::vector<events::CommittedBatch> batches;
   {
     std::lock_guard lock(mutex_);
-    if (cursor >= committed_) return events::CommittedBatch();
+    if (cursor >= committed_) return batches;
     while (!pending_.empty() && pending_.front().rows.back().id <= cursor) {
       pending_events_ -= pending_.front().rows.size();
       pending_.pop_front();
     }
-    if (!pending_.empty() && pending_.front().rows.front().id == cursor + 1) {
-      // Several small commits are evaluated as one batch: one alert transaction for them all.
-      events::CommittedBatch batch = std::move(pending_.front());
+    // Several commits are evaluated together: one alert transaction for them all.
+    int64_t next = cursor + 1;
+    size_t events = 0;
+    while (!pending_.empty() && events < kDetectBatchFromMemory &&
+           pending_.front().rows.front().id == next) {
+      next = pending_.front().rows.back().id + 1;
+      events += pending_.front().rows.size();
+      batches.push_back(std::move(pending_.front()));
       pending_.pop_front();
-      batch.Reserve(std::min(pending_events_, kDetectBatchFromMemory + batch.rows.size()));
-      while (!pending_.empty() && batch.rows.size() < kDetectBatchFromMemory &&
-             pending_.front().rows.front().id == batch.rows.back().id + 1) {
-        batch.Append(std::move(pending_.front()));
-        pending_.pop_front();
-      }
-      pending_events_ -= batch.rows.size();
+    }
+    if (!batches.empty()) {
+      pending_events_ -= events;
       room_.notify_all();
-      return batch;
+      return batches;
     }
   }
-  return ReadFromStore(cursor);
+  VIGIL_ASSIGN_OR_RETURN(events::CommittedBatch batch, ReadFromStore(cursor));
+  if (!batch.rows.empty()) batches.push_back(std::move(batch));
+  return batches;
 }
 
 Result<events::CommittedBatch> Monitoring::ReadFromStore(int64_t after) {
@@ -310,19 +314,24 @@ void Monitoring::DetectLoop() {
     }
     // Drain everything committed, also when stopping.
     for (;;) {
-      Result<events::CommittedBatch> batch = NextBatch();
-      if (!batch.ok()) {
-        spdlog::error("detection: cannot read events: {}", batch.status().ToString());
+      Result<std::vector<events::CommittedBatch>> batches = NextBatches();
+      if (!batches.ok()) {
+        spdlog::error("detection: cannot read events: {}", batches.status().ToString());
         break;
       }
-      if (batch->rows.empty()) break;
+      if (batches->empty()) break;
       hits.clear();
-      Evaluate(*batch, &hits);
-      const int64_t last = batch->rows.back().id;
+      for (const events::CommittedBatch& batch : *batches) Evaluate(batch, &hits);
+      const int64_t last = batches->back().rows.back().id;
       Result<std::vector<Json>> changed = [&]() -> Result<std::vector<Json>> {
         VIGIL_ASSIGN_OR_RETURN(auto tx, store_.Begin(store::TxMode::kWrite));
-        VIGIL_ASSIGN_OR_RETURN(std::vector<Json> alerts,
+        VIGIL_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
                                ApplyAlertHits(*tx, hits, options_.alerts));
+        // Read back for live consoles only: without one, nobody would see them.
+        std::vector<Json> alerts;
+        if (feed_.has_readers()) {
+          VIGIL_ASSIGN_OR_RETURN(alerts, ReadAlerts(*tx, ids));
+        }
         VIGIL_RETURN_IF_ERROR(tx->SetDetectionCounter(kCursorName, last));
         VIGIL_RETURN_IF_ERROR(tx->Commit());
         return alerts;

@@ -40,12 +40,18 @@ class AlertFeed {
   // behind more than the capacity misses the oldest.
   std::vector<Json> Since(uint64_t after, uint64_t* next) const;
   uint64_t last() const;
+  // Readers (live streams) connected now: a reader sees only what is published after it
+  // connected, so with none there is nothing to publish to.
+  void AddReader() { ++readers_; }
+  void RemoveReader() { --readers_; }
+  bool has_readers() const { return readers_.load() > 0; }
 
  private:
   size_t capacity_;
   mutable std::mutex mutex_;
   std::vector<std::pair<uint64_t, Json>> ring_;
   uint64_t sequence_ = 0;
+  std::atomic<int> readers_{0};
 };
 
 struct MonitoringOptions {
@@ -104,9 +110,10 @@ class Monitoring {
   void FlushSourceCounts();
   // Evaluates a batch of committed events; appends alert hits.
   void Evaluate(const events::CommittedBatch& batch, std::vector<AlertHit>* hits);
-  // The next events after the cursor: the oldest committed batch kept in memory when it follows
-  // the cursor, else (after a restart, or when detection fell behind) read from the store.
-  Result<events::CommittedBatch> NextBatch();
+  // The next events after the cursor, in id order: the committed batches kept in memory that
+  // follow the cursor (up to kDetectBatchFromMemory events), else (after a restart, or when
+  // detection fell behind) one batch read from the store. Empty when detection is up to date.
+  Result<std::vector<events::CommittedBatch>> NextBatches();
   // The events after `after` read back from the store (kDetectBatch at most), normalised again.
   Result<events::CommittedBatch> ReadFromStore(int64_t after);
 

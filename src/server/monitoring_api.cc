@@ -214,7 +214,11 @@ class AlertStream final : public http::BodyStream {
   AlertStream(AlertFeed& feed, std::optional<std::vector<int64_t>> orgs)
       : feed_(feed), orgs_(std::move(orgs)), after_(feed.last()) {
     poll_interval = std::chrono::milliseconds(250);
+    feed_.AddReader();
   }
+  ~AlertStream() override { feed_.RemoveReader(); }
+  AlertStream(const AlertStream&) = delete;
+  AlertStream& operator=(const AlertStream&) = delete;
   bool Pull(std::string* out) override {
     auto now = std::chrono::steady_clock::now();
     if (first_) {
