@@ -68,11 +68,16 @@ const AssetInfo* AssetDirectory::FindAddress(const Snapshot& snapshot, std::stri
   // given first, and in canonical form only when that differs.
   auto it = snapshot.by_address.find(ip);
   if (it != snapshot.by_address.end()) return &it->second;
-  auto parsed = ParseIp(ip);
-  if (!parsed.ok()) return nullptr;
-  std::string canonical = FormatIp(*parsed);
-  if (canonical == ip) return nullptr;
-  it = snapshot.by_address.find(canonical);
+  // The canonical form, remembered for the last address seen on this thread: a receiver's
+  // events mostly come from the peer before.
+  thread_local std::string last_ip, last_canonical;
+  if (ip != last_ip) {
+    auto parsed = ParseIp(ip);
+    last_ip = ip;
+    last_canonical = parsed.ok() ? FormatIp(*parsed) : std::string();
+  }
+  if (last_canonical.empty() || last_canonical == ip) return nullptr;
+  it = snapshot.by_address.find(last_canonical);
   return it == snapshot.by_address.end() ? nullptr : &it->second;
 }
 
