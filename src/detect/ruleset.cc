@@ -176,6 +176,9 @@ RuleSet::~RuleSet() {
       if (s.database != nullptr) hs_free_database(static_cast<hs_database_t*>(s.database));
     }
   }
+  for (const auto& [buckets, scan] : keyword_scans_) {
+    if (scan->database != nullptr) hs_free_database(static_cast<hs_database_t*>(scan->database));
+  }
 }
 
 size_t RuleSet::FoldHash::operator()(std::string_view s) const {
@@ -463,6 +466,7 @@ void RuleSet::BuildPrefilter() {
       // (Match ignores a literal found again).
       flags.push_back(HS_FLAG_CASELESS | (field == Anchor::kAnyField ? HS_FLAG_SINGLEMATCH : 0));
       scan.hits_of_literal.push_back(std::move(hits));
+      if (field == Anchor::kAnyField) scan.literals.push_back(literal);
     }
     hs_database_t* db = nullptr;
     hs_compile_error_t* error = nullptr;
@@ -483,6 +487,55 @@ void RuleSet::BuildPrefilter() {
     }
   }
   pending_anchors_.clear();
+  literal_hits_.resize(literals_);
+  for (const auto& scans : scans_) {
+    for (const LiteralScan& s : scans) {
+      for (size_t i = 0; i < s.hits_of_literal.size(); ++i) {
+        literal_hits_[s.first_literal + i] = &s.hits_of_literal[i];
+      }
+    }
+  }
+}
+
+const RuleSet::KeywordScan* RuleSet::KeywordScanFor(const std::vector<int32_t>& buckets) const {
+  std::vector<const LiteralScan*> keyword_scans;
+  for (int32_t b : buckets) {
+    for (const LiteralScan& s : scans_[static_cast<size_t>(b)]) {
+      if (s.field != Anchor::kAnyField) continue;
+      if (!s.joinable) return nullptr;
+      keyword_scans.push_back(&s);
+    }
+  }
+  if (keyword_scans.size() < 2) return nullptr;
+  std::vector<int32_t> key(buckets);
+  std::sort(key.begin(), key.end());
+  std::lock_guard lock(keyword_mutex_);
+  if (auto it = keyword_scans_.find(key); it != keyword_scans_.end()) return it->second.get();
+  if (keyword_scans_.size() >= kMaxKeywordScans) return nullptr;
+  std::vector<const char*> texts;
+  std::vector<size_t> lengths;
+  std::vector<unsigned> ids, flags;
+  for (const LiteralScan* s : keyword_scans) {
+    for (size_t i = 0; i < s->literals.size(); ++i) {
+      texts.push_back(s->literals[i].data());
+      lengths.push_back(s->literals[i].size());
+      ids.push_back(static_cast<unsigned>(s->first_literal + i));
+      flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
+    }
+  }
+  auto scan = std::make_unique<KeywordScan>();
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_lit_multi(texts.data(), flags.data(), ids.data(), lengths.data(),
+                           static_cast<unsigned>(texts.size()), HS_MODE_BLOCK, nullptr, &db,
+                           &error) == HS_SUCCESS) {
+    scan->database = db;
+  } else {
+    hs_free_compile_error(error);  // the buckets' own scans stay in use
+  }
+  KeywordScan* result = scan->database != nullptr ? scan.get() : nullptr;
+  keyword_scans_.emplace(std::move(key), std::move(scan));
+  return result;
 }
 
 bool RuleSet::Evaluate(const CompiledRule& rule, Scratch& scratch) const {
@@ -540,6 +593,13 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
     }
     c.mask.assign((unanchored_.size() + 63) / 64, 0);
     for (int32_t b : c.buckets) AddBucket(&c.mask, unanchored_.size(), b);
+    if (const KeywordScan* keywords = KeywordScanFor(c.buckets)) {
+      c.keywords = keywords;
+      if (hs_alloc_scratch(static_cast<hs_database_t*>(keywords->database),
+                           reinterpret_cast<hs_scratch_t**>(&scratch.hs_scratch)) != HS_SUCCESS) {
+        std::abort();  // out of memory
+      }
+    }
     known = scratch.classified.emplace(scratch.key, std::move(c)).first;
   }
   const Scratch::Classified& classified = known->second;
@@ -620,23 +680,25 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
   }
   // A literal found again in the same event (databases report every occurrence) adds nothing.
   if (scratch.literal_seen.size() < literals_) scratch.literal_seen.resize(literals_, 0);
+  // Literal ids are indices into literal_hits_ and literal_seen from `first_literal` on.
   struct Context {
-    const LiteralScan* scan;
+    const std::vector<ClauseHit>* const* hits;
     decltype(hit)* add;
     uint32_t* seen;
     uint32_t generation;
   };
-  auto scan_text = [&](const LiteralScan& s, std::string_view text) {
+  auto scan_text = [&](const void* database, size_t first_literal, std::string_view text) {
     if (text.empty()) return;  // no literal is empty: nothing to find, and each scan has a cost
-    Context context{&s, &hit, scratch.literal_seen.data() + s.first_literal, generation};
+    Context context{literal_hits_.data() + first_literal, &hit,
+                    scratch.literal_seen.data() + first_literal, generation};
     hs_scan(
-        static_cast<hs_database_t*>(s.database), text.data(), static_cast<unsigned>(text.size()), 0,
-        *hs_scratch,
+        static_cast<const hs_database_t*>(database), text.data(),
+        static_cast<unsigned>(text.size()), 0, *hs_scratch,
         [](unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
           auto* c = static_cast<Context*>(ctx);
           if (c->seen[id] == c->generation) return 0;
           c->seen[id] = c->generation;
-          for (const ClauseHit& h : c->scan->hits_of_literal[id]) (*c->add)(h);
+          for (const ClauseHit& h : *c->hits[id]) (*c->add)(h);
           return 0;
         },
         &context);
@@ -650,25 +712,34 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
       into->push_back('\0');
     }
   };
+  std::span<const EventView::Value> all_values = scratch.view.all_values();
+  auto scan_keywords = [&](const void* database, size_t first_literal) {
+    if (all_values.size() == 1) return scan_text(database, first_literal, all_values[0].raw);
+    if (scratch.joined_all_for != generation) {  // every value: joined once per event
+      join(all_values, &scratch.joined_all);
+      scratch.joined_all_for = generation;
+    }
+    scan_text(database, first_literal, scratch.joined_all);
+  };
+  if (classified.keywords != nullptr && !all_values.empty()) {
+    scan_keywords(static_cast<const KeywordScan*>(classified.keywords)->database, 0);
+  }
   for (int32_t b : buckets) {
     for (const LiteralScan& s : scans_[static_cast<size_t>(b)]) {
       const bool keywords = s.field == Anchor::kAnyField;
+      if (keywords && classified.keywords != nullptr) continue;  // scanned above
       std::span<const EventView::Value> values =
-          keywords ? scratch.view.all_values() : scratch.view.values(s.field);
+          keywords ? all_values : scratch.view.values(s.field);
       if (values.empty()) continue;
       if (values.size() == 1) {
-        scan_text(s, values[0].raw);
+        scan_text(s.database, s.first_literal, values[0].raw);
       } else if (!s.joinable) {
-        for (const EventView::Value& v : values) scan_text(s, v.raw);
-      } else if (keywords) {  // every value: joined once per event
-        if (scratch.joined_all_for != generation) {
-          join(values, &scratch.joined_all);
-          scratch.joined_all_for = generation;
-        }
-        scan_text(s, scratch.joined_all);
+        for (const EventView::Value& v : values) scan_text(s.database, s.first_literal, v.raw);
+      } else if (keywords) {
+        scan_keywords(s.database, s.first_literal);
       } else {
         join(values, &scratch.joined);
-        scan_text(s, scratch.joined);
+        scan_text(s.database, s.first_literal, scratch.joined);
       }
     }
   }

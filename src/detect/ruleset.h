@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -110,8 +111,9 @@ class RuleSet {
     // The log-source entries and buckets of events by what classifying them depends on.
     struct Classified {
       std::vector<const LogsourceEntry*> entries;
-      std::vector<int32_t> buckets;  // the buckets the event may reach
-      std::vector<uint64_t> mask;    // the same as a bit set
+      std::vector<int32_t> buckets;    // the buckets the event may reach
+      std::vector<uint64_t> mask;      // the same as a bit set
+      const void* keywords = nullptr;  // the buckets' KeywordScan, when they have several
     };
     std::unordered_map<std::string, Classified> classified;
     uint64_t classified_for = 0;  // the RuleSet (FieldTable serial) the cache belongs to
@@ -158,7 +160,17 @@ class RuleSet {
     std::vector<std::vector<ClauseHit>> hits_of_literal;
     bool joinable = true;      // no literal holds a NUL: several values can be scanned at once
     size_t first_literal = 0;  // where its literals start in Scratch::literal_seen
+    std::vector<std::string> literals;  // keyword scans only: for KeywordScanFor
   };
+  // The keyword literals of several buckets in one database (literal ids are their indices in
+  // literal_hits_), so that an event reaching several buckets with keyword rules scans its values
+  // once instead of once per bucket. Built on first use for each set of buckets, then shared.
+  struct KeywordScan {
+    void* database = nullptr;  // hs_database_t*
+  };
+  // The KeywordScan of `buckets`, or nullptr when fewer than two of them have keyword literals
+  // (or one cannot be scanned joined, or the database cannot be built). Thread-safe.
+  const KeywordScan* KeywordScanFor(const std::vector<int32_t>& buckets) const;
   // Whole-value literals (EventID: 4688, an exact Image) of one field, found by one hash lookup
   // per value: by lower-case text, looked up ASCII case-insensitively without lowering.
   struct FoldHash {
@@ -188,7 +200,11 @@ class RuleSet {
   std::vector<std::vector<LiteralScan>> scans_;      // by bucket
   std::vector<ExactLiterals> exact_;                 // by field id
   size_t anchored_ = 0;
-  size_t literals_ = 0;  // in every LiteralScan
+  size_t literals_ = 0;                                      // in every LiteralScan
+  std::vector<const std::vector<ClauseHit>*> literal_hits_;  // by index in Scratch::literal_seen
+  static constexpr size_t kMaxKeywordScans = 256;            // sets of buckets merged
+  mutable std::mutex keyword_mutex_;
+  mutable std::map<std::vector<int32_t>, std::unique_ptr<KeywordScan>> keyword_scans_;
   // Collected by Dispatch, compiled by BuildPrefilter: (bucket, field) -> literal -> rules, and
   // field -> whole-value literal -> rules.
   std::map<std::pair<int32_t, uint32_t>, std::map<std::string, std::vector<ClauseHit>>>

