@@ -722,7 +722,7 @@ void RuleSet::Match(const Event& event, Scratch& scratch, std::vector<Detection>
     scan_text(database, first_literal, scratch.joined_all);
   };
   if (classified.keywords != nullptr && !all_values.empty()) {
-    scan_keywords(static_cast<const KeywordScan*>(classified.keywords)->database, 0);
+    scan_keywords(classified.keywords->database, 0);
   }
   for (int32_t b : buckets) {
     for (const LiteralScan& s : scans_[static_cast<size_t>(b)]) {

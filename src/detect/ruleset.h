@@ -96,6 +96,10 @@ class RuleSet {
   // their log source.
   size_t anchored_rules() const { return anchored_; }
 
+ private:
+  struct KeywordScan;
+
+ public:
   class Scratch {
    public:
     Scratch();
@@ -111,9 +115,9 @@ class RuleSet {
     // The log-source entries and buckets of events by what classifying them depends on.
     struct Classified {
       std::vector<const LogsourceEntry*> entries;
-      std::vector<int32_t> buckets;    // the buckets the event may reach
-      std::vector<uint64_t> mask;      // the same as a bit set
-      const void* keywords = nullptr;  // the buckets' KeywordScan, when they have several
+      std::vector<int32_t> buckets;           // the buckets the event may reach
+      std::vector<uint64_t> mask;             // the same as a bit set
+      const KeywordScan* keywords = nullptr;  // when the buckets have several keyword scans
     };
     std::unordered_map<std::string, Classified> classified;
     uint64_t classified_for = 0;  // the RuleSet (FieldTable serial) the cache belongs to
