@@ -118,10 +118,7 @@ Result<std::vector<int64_t>> ApplyAlertHits(store::Transaction& tx,
   const int64_t window_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(policy.fold_window).count();
   auto write_back = [&tx](const OpenAlert& a) {
-    return tx.Update(domain::kAlerts, a.id,
-                     {{"count", a.count},
-                      {"last_event_id", a.last_event_id},
-                      {"last_seen", MsTimestamp(a.last_ms)}});
+    return tx.FoldIntoAlert(a.id, a.count, a.last_event_id, MsTimestamp(a.last_ms));
   };
   for (const AlertHit& hit : hits) {
     if (Json* s = suppressions.Find(hit)) {

@@ -303,6 +303,8 @@ class SqliteTransaction final : public Transaction {
   Status SetDetectionCounter(std::string_view name, int64_t value) override;
   Result<std::optional<OpenAlertRow>> NewestOpenAlert(std::string_view rule_id,
                                                       std::string_view host) override;
+  Status FoldIntoAlert(int64_t id, int64_t count, int64_t last_event_id,
+                       std::string_view last_seen) override;
   Status LinkAlertEvent(int64_t alert_id, int64_t event_id) override;
   Result<std::vector<int64_t>> AlertEventIds(int64_t alert_id, int64_t limit) override;
   Status Commit() override {
@@ -778,7 +780,7 @@ Status SqliteTransaction::SetDetectionCounter(std::string_view name, int64_t val
 
 Result<std::optional<OpenAlertRow>> SqliteTransaction::NewestOpenAlert(std::string_view rule_id,
                                                                        std::string_view host) {
-  // Served by the index alerts_open (rule_id, host, status).
+  // One seek in the partial index alerts_open_newest (rule_id, host) of alerts not closed.
   VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
                          conn_->Prepare("SELECT id, count, last_event_id, last_seen FROM alerts "
                                         "WHERE rule_id = ? AND host = ? AND status <> 'closed' "
@@ -795,6 +797,24 @@ Result<std::optional<OpenAlertRow>> SqliteTransaction::NewestOpenAlert(std::stri
   row.last_seen = ColumnText(stmt, 3);
   sqlite3_reset(stmt);
   return std::optional<OpenAlertRow>(std::move(row));
+}
+
+Status SqliteTransaction::FoldIntoAlert(int64_t id, int64_t count, int64_t last_event_id,
+                                        std::string_view last_seen) {
+  VIGIL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt,
+                         conn_->Prepare("UPDATE alerts SET count = ?, last_event_id = ?, "
+                                        "last_seen = ?, updated_at = ? WHERE id = ?"));
+  const std::string now = NowTimestamp();
+  sqlite3_bind_int64(stmt, 1, count);
+  sqlite3_bind_int64(stmt, 2, last_event_id);
+  sqlite3_bind_text(stmt, 3, last_seen.data(), static_cast<int>(last_seen.size()), SQLITE_STATIC);
+  sqlite3_bind_text(stmt, 4, now.data(), static_cast<int>(now.size()), SQLITE_STATIC);
+  sqlite3_bind_int64(stmt, 5, id);
+  if (sqlite3_step(stmt) != SQLITE_DONE) {
+    return Internal(std::string("database: ") + sqlite3_errmsg(conn_->db()));
+  }
+  if (sqlite3_changes(conn_->db()) == 0) return NotFound("alert not found");
+  return Status::Ok();
 }
 
 Status SqliteTransaction::LinkAlertEvent(int64_t alert_id, int64_t event_id) {

@@ -94,6 +94,68 @@ TEST_F(SqliteStoreTest, MigrationsAppliedOnceAndColumnsMatchSpecs) {
   sqlite3_close(db);
 }
 
+TEST_F(SqliteStoreTest, RepeatsFoldIntoTheNewestAlertThatIsNotClosed) {
+  auto tx = Tx();
+  auto add = [&](const char* host, const char* status) {
+    auto id = tx->Insert(domain::kAlerts, {{"rule_id", "r1"},
+                                           {"rule_title", "Rule one"},
+                                           {"rule_level", "high"},
+                                           {"severity", "high"},
+                                           {"status", status},
+                                           {"host", host},
+                                           {"count", 1},
+                                           {"first_seen", "2026-11-21T00:00:00Z"},
+                                           {"last_seen", "2026-11-21T00:00:00Z"},
+                                           {"first_event_id", 1},
+                                           {"last_event_id", 1}});
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return *id;
+  };
+  add("web01", "new");
+  const int64_t acknowledged = add("web01", "acknowledged");
+  add("web01", "closed");
+  add("db01", "new");
+  auto open = tx->NewestOpenAlert("r1", "web01");
+  ASSERT_TRUE(open.ok()) << open.status().ToString();
+  ASSERT_TRUE(open->has_value());
+  EXPECT_EQ((*open)->id, acknowledged);
+  auto none = tx->NewestOpenAlert("r2", "web01");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+
+  ASSERT_TRUE(tx->FoldIntoAlert(acknowledged, 7, 42, "2026-11-21T01:02:03Z").ok());
+  auto folded = tx->Get(domain::kAlerts, acknowledged);
+  ASSERT_TRUE(folded.ok() && folded->has_value());
+  EXPECT_EQ((**folded)["count"], 7);
+  EXPECT_EQ((**folded)["last_event_id"], 42);
+  EXPECT_EQ((**folded)["last_seen"], "2026-11-21T01:02:03Z");
+  EXPECT_EQ((**folded)["status"], "acknowledged");
+  EXPECT_EQ(tx->FoldIntoAlert(acknowledged + 100, 1, 1, "2026-11-21T01:02:03Z").code(),
+            StatusCode::kNotFound);
+  ASSERT_TRUE(tx->Commit().ok());
+
+  // The lookup, run for each rule and host a batch hits, is one seek in the partial index: no
+  // scan of the key's closed alerts and no sort.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "vigil.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "EXPLAIN QUERY PLAN SELECT id, count, last_event_id, last_seen "
+                               "FROM alerts WHERE rule_id = 'r1' AND host = 'web01' AND "
+                               "status <> 'closed' ORDER BY id DESC LIMIT 1",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  std::string plan;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+    plan += "\n";
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  EXPECT_NE(plan.find("USING INDEX alerts_open_newest"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+}
+
 TEST_F(SqliteStoreTest, CrudRoundTripKeepsTypes) {
   auto tx = Tx();
   int64_t org = AddOrg(*tx, "Sở Y tế");

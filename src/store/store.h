@@ -132,6 +132,10 @@ class Transaction {
   // into), or nullopt. Reads only the fields folding needs.
   virtual Result<std::optional<OpenAlertRow>> NewestOpenAlert(std::string_view rule_id,
                                                               std::string_view host) = 0;
+  // Folds repeats into open alert `id`: sets its count, last_event_id and last_seen (RFC 3339
+  // UTC) and updates updated_at. kNotFound when there is no such alert.
+  virtual Status FoldIntoAlert(int64_t id, int64_t count, int64_t last_event_id,
+                               std::string_view last_seen) = 0;
   // Links stored event `event_id` to alert `alert_id` (again: no effect).
   virtual Status LinkAlertEvent(int64_t alert_id, int64_t event_id) = 0;
   // The newest `limit` event ids linked to the alert, newest first.
