@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Syslog over TCP into vigil serve against rsyslog writing the same stream to a file
+# Syslog over TCP into vigil serve against rsyslog and syslog-ng writing the same stream to a file
 # (docs/PERFORMANCE.md, "Syslog ingestion").
 #
 #   bench/syslog_ingest_bench.sh [VIGIL] [MESSAGES]      # defaults: build/src/cli/vigil, 1000000
@@ -14,15 +14,18 @@
 #   - rsyslogd (a private instance: imtcp only, one omfile action with the raw message): the
 #     output file holds every byte (then checked: N lines, the stream's lines in any order).
 #     rsyslog does not fsync.
+#   - syslog-ng (Debian's, unpacked from its package as it conflicts with rsyslog; or SYSLOG_NG):
+#     the same, with the least work it can do (flags(no-parse), each line written as it came).
 # Also measured first: the sender alone into `nc -l` > /dev/null, to show it is not the limit.
-# Prints receiver | messages | seconds | messages/s | CPU s | peak RSS, and the vigil/rsyslog rate
-# ratio. CPU = the receiver's utime + stime (/proc/PID/stat) over the run; peak RSS = VmHWM after
+# Prints receiver | messages | seconds | messages/s | CPU s | peak RSS, and vigil's rate over each peer's
+# ratios. CPU = the receiver's utime + stime (/proc/PID/stat) over the run; peak RSS = VmHWM after
 # resetting it (clear_refs) just before the send, so vigil's login (Argon2id) is not counted.
 # Exit status: 0; 1 if a receiver lost or did not finish the stream; 2 if the setup failed.
 #
 # Settings (environment): STREAM_DIR (/tmp/vigil-syslog-bench), RULES (../shared/data/sigma/rules,
 # space-separated for several), SEED (42), TIMEOUT (600 s per receiver), STALL (20 s without
-# progress = stopped), SERVER_THREADS (2), KEEP=1 keeps the temp dir.
+# progress = stopped), SERVER_THREADS (2), SYSLOG_NG (a syslog-ng binary to use instead of the
+# unpacked package), KEEP=1 keeps the temp dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VIGIL=$(realpath "${1:-build/src/cli/vigil}")
@@ -125,6 +128,44 @@ else
   echo "sender alone: skipped (no nc; apt-get install netcat-openbsd)"
 fi
 
+# Waits until the receiver $2 (pid) has written the stream into file $3, checks the file and adds
+# the row $1. $4: the receiver's CPU ticks before the send; the sender must be started. Sets
+# PEER_RATE (messages/s) and stops the receiver.
+measure_file_receiver() {  # NAME PID OUTFILE CPU0
+  local name=$1 pid=$2 out=$3 cpu0=$4 t0 size=0 last=0 last_t t lines cpu secs hwm
+  t0=$(sender_start "$TMP/peer-sender.out")
+  last_t=$(now)
+  while :; do
+    size=$(stat -c %s "$out" 2>/dev/null || echo 0)
+    t=$(now)
+    ((size >= BYTES)) && break
+    if ((size != last)); then last=$size last_t=$t; fi
+    if awk -v a="$t" -v b="$last_t" -v s="$STALL" -v c="$t0" -v o="$TIMEOUT" 'BEGIN { exit !(a - b > s || a - c > o) }'; then
+      break
+    fi
+    sleep 0.02
+  done
+  cpu=$(awk -v a="$cpu0" -v b="$(cpu_ticks "$pid")" -v t="$TICK" 'BEGIN { print (b - a) / t }')
+  secs=$(awk -v a="$t" -v b="$t0" 'BEGIN { print a - b }')
+  hwm=$(hwm_kb "$pid")
+  lines=$(wc -l <"$out" 2>/dev/null || echo 0)
+  if ((lines != N)); then
+    echo "!! $name wrote $lines lines ($size bytes), expected $N"
+    FAIL=1
+  elif cmp -s "$out" "$STREAM"; then
+    echo "$name: the output file is byte-for-byte the stream"
+  elif cmp -s <(LC_ALL=C sort "$out") <(LC_ALL=C sort "$STREAM"); then
+    echo "$name: the output file has the stream's lines, some in another order (its worker threads)"
+  else
+    echo "!! $name's output file does not hold the stream's lines"
+    FAIL=1
+  fi
+  row "$name" "$lines" "$secs" "$cpu" "$(awk -v k="$hwm" 'BEGIN { print k / 1024 }')"
+  PEER_RATE=$(awk -v n="$lines" -v s="$secs" 'BEGIN { print n / s }')
+  kill "$pid" "$SENDER_PID" 2>/dev/null || true
+  wait "$pid" "$SENDER_PID" 2>/dev/null || true
+}
+
 # ---- rsyslog ----
 RS=$TMP/rsyslog
 mkdir -p "$RS/work"
@@ -149,41 +190,59 @@ cat "$STREAM" >/dev/null  # page cache
 log "rsyslog: sending"
 reset_hwm "$RS_PID"
 cpu0=$(cpu_ticks "$RS_PID")
-start_sender "$RS_PORT" "$TMP/rs-sender.out"
-t0=$(sender_start "$TMP/rs-sender.out")
-size=0 last=0 last_t=$(now)
-while :; do
-  size=$(stat -c %s "$RS/out.log" 2>/dev/null || echo 0)
-  t=$(now)
-  ((size >= BYTES)) && break
-  if ((size != last)); then last=$size last_t=$t; fi
-  if awk -v a="$t" -v b="$last_t" -v s="$STALL" -v c="$t0" -v o="$TIMEOUT" 'BEGIN { exit !(a - b > s || a - c > o) }'; then
-    break
+start_sender "$RS_PORT" "$TMP/peer-sender.out"
+measure_file_receiver "rsyslogd imtcp -> omfile" "$RS_PID" "$RS/out.log" "$cpu0"
+RS_RATE=$PEER_RATE
+
+# ---- syslog-ng ----
+# Debian's syslog-ng conflicts with rsyslog (each is the system's log daemon), so unless
+# SYSLOG_NG names a binary, the package is unpacked, not installed, into STREAM_DIR and run from
+# there; the libraries it needs come from Debian packages that do not conflict.
+SNG_BIN=${SYSLOG_NG:-} SNG_LIBS= SNG_MODULES= SNG_RATE=
+if [[ -z $SNG_BIN ]]; then
+  SNG_ROOT=$STREAM_DIR/syslog-ng-root
+  if [ ! -x "$SNG_ROOT/usr/sbin/syslog-ng" ]; then
+    log "unpacking Debian's syslog-ng-core into $SNG_ROOT ..."
+    (cd "$STREAM_DIR" && rm -f syslog-ng-core_*.deb && apt-get download syslog-ng-core >/dev/null 2>&1 &&
+      dpkg -x syslog-ng-core_*.deb "$SNG_ROOT") || true
   fi
-  sleep 0.02
-done
-cpu1=$(cpu_ticks "$RS_PID")
-secs=$(awk -v a="$t" -v b="$t0" 'BEGIN { print a - b }')
-rs_hwm=$(hwm_kb "$RS_PID")
-rs_lines=$(wc -l <"$RS/out.log" 2>/dev/null || echo 0)
-cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v t="$TICK" 'BEGIN { print (b - a) / t }')
-if ((rs_lines != N)); then
-  echo "!! rsyslog wrote $rs_lines lines ($size bytes), expected $N"
-  FAIL=1
-elif cmp -s "$RS/out.log" "$STREAM"; then
-  echo "rsyslog: the output file is byte-for-byte the stream"
-elif cmp -s <(LC_ALL=C sort "$RS/out.log") <(LC_ALL=C sort "$STREAM"); then
-  echo "rsyslog: the output file has the stream's lines, some in another order (its queue's worker threads)"
-else
-  echo "!! rsyslog's output file does not hold the stream's lines"
-  FAIL=1
+  if [ -x "$SNG_ROOT/usr/sbin/syslog-ng" ]; then
+    SNG_BIN=$SNG_ROOT/usr/sbin/syslog-ng SNG_LIBS=$SNG_ROOT/usr/lib/syslog-ng
+    SNG_MODULES=$(ls -d "$SNG_ROOT"/usr/lib/syslog-ng/3.* | head -1)
+  fi
 fi
-row "rsyslogd imtcp -> omfile" "$rs_lines" "$secs" "$cpu" "$(awk -v k="$rs_hwm" 'BEGIN { print k / 1024 }')"
-RS_RATE=$(awk -v n="$rs_lines" -v s="$secs" 'BEGIN { print n / s }')
-kill "$RS_PID" 2>/dev/null || true
-wait "$RS_PID" 2>/dev/null || true
-kill "$SENDER_PID" 2>/dev/null || true
-wait "$SENDER_PID" 2>/dev/null || true
+if [[ -z $SNG_BIN ]]; then
+  echo "syslog-ng: skipped (apt-get download syslog-ng-core failed; or set SYSLOG_NG)"
+elif ! LD_LIBRARY_PATH=$SNG_LIBS "$SNG_BIN" --version >/dev/null 2>&1; then
+  echo "syslog-ng: skipped ($SNG_BIN does not run: apt-get install libivykis0 libnet1 libjson-c5 libwrap0)"
+else
+  SNG=$TMP/syslog-ng
+  mkdir -p "$SNG"
+  SNG_PORT=$(free_port)
+  # The least work syslog-ng can do: no parsing, each line written back as it came.
+  cat >"$SNG/syslog-ng.conf" <<EOF
+@version: 3.38
+options { threaded(yes); stats-freq(0); log-msg-size(65536); };
+source s_bench { network(transport("tcp") ip("127.0.0.1") port($SNG_PORT) flags(no-parse) log-iw-size(100000)); };
+destination d_bench { file("$SNG/out.log" template("\$MSG\n")); };
+log { source(s_bench); destination(d_bench); };
+EOF
+  SNG_ARGS=(-F --no-caps -f "$SNG/syslog-ng.conf" --persist-file="$SNG/persist" --pidfile="$SNG/pid"
+    --control="$SNG/ctl")
+  [[ -n $SNG_MODULES ]] && SNG_ARGS+=(--module-path="$SNG_MODULES")
+  LD_LIBRARY_PATH=$SNG_LIBS "$SNG_BIN" "${SNG_ARGS[@]}" >"$SNG/syslog-ng.log" 2>&1 &
+  SNG_PID=$!
+  PIDS+=("$SNG_PID")
+  wait_port "$SNG_PORT" 10 || { cat "$SNG/syslog-ng.log" >&2; die "syslog-ng did not listen on $SNG_PORT"; }
+  sleep 0.5
+  echo "syslog-ng: $(LD_LIBRARY_PATH=$SNG_LIBS "$SNG_BIN" --version | head -1), flags(no-parse), template(\"\$MSG\\n\")"
+  log "syslog-ng: sending"
+  reset_hwm "$SNG_PID"
+  cpu0=$(cpu_ticks "$SNG_PID")
+  start_sender "$SNG_PORT" "$TMP/peer-sender.out"
+  measure_file_receiver "syslog-ng network -> file" "$SNG_PID" "$SNG/out.log" "$cpu0"
+  SNG_RATE=$PEER_RATE
+fi
 
 # ---- vigil ----
 V=$TMP/vigil
@@ -270,5 +329,6 @@ grep -iE 'warn|error' "$V/server.log" | head -5 | sed 's/^/  server log: /' || t
 echo
 printf '%-28s %10s %9s %12s %8s %10s\n' receiver messages seconds messages/s "CPU s" "peak MiB"
 printf '%s\n' "${ROWS[@]}"
-echo "vigil / rsyslog rate: $(awk -v a="$V_RATE" -v b="$RS_RATE" 'BEGIN { printf "%.2f", a / b }')x; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "vigil / rsyslog rate: $(ratio "$V_RATE" "$RS_RATE")x${SNG_RATE:+; vigil / syslog-ng rate: $(ratio "$V_RATE" "$SNG_RATE")x}; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit "$FAIL"
