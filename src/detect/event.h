@@ -94,6 +94,8 @@ class Event {
   size_t field_count() const { return stored_.size(); }
   // The first value of `name`, or nullptr.
   const Field* Find(std::string_view name) const;
+  // Whether one of the first `count` fields is called `name` (without building fields()).
+  bool HasField(std::string_view name, size_t count = SIZE_MAX) const;
 
   // The memory the event holds, itself included (for bounding queues of events).
   size_t MemoryBytes() const {

@@ -61,6 +61,22 @@ TEST(Normalise, SyslogWithoutHostUsesPeerAndJsonTextAddsFields) {
   EXPECT_EQ(n.host, "192.0.2.1");
   EXPECT_EQ(n.time_ms, 1795255200000);  // no stamp: the receive time
   EXPECT_EQ(FieldValue(n.fields, "user"), "an");
+
+  // The text's fields join the syslog ones, which keep their values; an array keeps every
+  // element, as in a JSON event.
+  ASSERT_TRUE(Normalise(ingest::RawKind::kSyslog,
+                        "<14>1 2026-11-21T10:00:00Z web01 app - - - "
+                        "{\"app_name\":\"spoofed\",\"tags\":[\"a\",\"b\"],\"n\":3}",
+                        "192.0.2.1", 1, &n)
+                  .ok());
+  std::vector<std::string> app_names, tags;
+  n.fields.ForEachField([&](const detect::Event::Field& f) {
+    if (f.name == "app_name") app_names.emplace_back(f.value);
+    if (f.name == "tags") tags.emplace_back(f.value);
+  });
+  EXPECT_EQ(app_names, std::vector<std::string>{"app"});
+  EXPECT_EQ(tags, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(FieldValue(n.fields, "n"), "3");
 }
 
 TEST(Normalise, WindowsJsonGetsSigmaNamesTimeHostAndSummary) {

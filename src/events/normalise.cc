@@ -66,18 +66,21 @@ Status NormaliseSyslog(std::string_view data, std::string_view peer, int64_t rec
   if (!m.procid.empty()) e.Add("procid", m.procid, ValueKind::kString);
   if (!m.msgid.empty()) e.Add("msgid", m.msgid, ValueKind::kString);
   e.Add("message", m.message, ValueKind::kString);
+  thread_local std::string name;  // <SD-ID>.<PARAM>, reused
   for (const logs::SyslogSdElement& element : m.structured_data) {
     for (const logs::SyslogSdParam& param : element.params) {
-      e.Add(element.id + "." + param.name, param.value, ValueKind::kString);
+      name.assign(element.id).append(".").append(param.name);
+      e.Add(name, param.value, ValueKind::kString);
     }
   }
   // Shippers often send JSON as the syslog text: its fields join the event's.
   if (m.message.starts_with('{')) {
-    detect::Event inner;
-    if (detect::ParseJsonEvent(m.message, &inner).ok()) {
-      for (const detect::Event::Field& f : inner.fields()) {
-        if (e.Find(f.name) == nullptr) e.Add(f.name, f.value, f.kind);
-      }
+    thread_local detect::Event inner;  // reused: its buffers keep their capacity
+    if (detect::ParseJsonEventBorrowed(m.message, &inner).ok()) {
+      const size_t own_fields = e.field_count();
+      inner.ForEachField([&](const detect::Event::Field& f) {
+        if (!e.HasField(f.name, own_fields)) e.Add(f.name, f.value, f.kind);
+      });
     }
   }
   out->time_ms = m.time_unix_ns != 0 ? m.time_unix_ns / 1'000'000 : received_ms;

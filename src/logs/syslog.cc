@@ -19,6 +19,7 @@ using detail::Quote;
 
 constexpr size_t kMaxHostname = 255;   // RFC 5424 section 6.2.4
 constexpr size_t kMaxAppName = 48;     // 6.2.5 (also the bound for BSD tags)
+constexpr size_t kTypicalSdParams = 4;  // room reserved per SD element
 constexpr size_t kMaxProcId = 128;     // 6.2.6
 constexpr size_t kMaxMsgId = 32;       // 6.2.7
 constexpr size_t kMaxSdName = 32;      // 6.3.2/6.3.3
@@ -234,6 +235,7 @@ Status TakeStructuredData(std::string_view* text, SyslogMessage* m) {
     const std::string_view element = s;
     s.remove_prefix(1);
     SyslogSdElement& e = m->structured_data.emplace_back();
+    e.params.reserve(kTypicalSdParams);  // one allocation for an element's parameters, not three
     if (!TakeSdName(&s, &e.id)) {
       return FieldError("structured-data",
                         "bad SD-ID (1-32 printable US-ASCII bytes except "
