@@ -19,7 +19,6 @@ using detail::Quote;
 
 constexpr size_t kMaxHostname = 255;   // RFC 5424 section 6.2.4
 constexpr size_t kMaxAppName = 48;     // 6.2.5 (also the bound for BSD tags)
-constexpr size_t kTypicalSdParams = 4;  // room reserved per SD element
 constexpr size_t kMaxProcId = 128;     // 6.2.6
 constexpr size_t kMaxMsgId = 32;       // 6.2.7
 constexpr size_t kMaxSdName = 32;      // 6.3.2/6.3.3
@@ -30,6 +29,7 @@ constexpr int64_t kMaxNsSeconds = 9223372035;
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 constexpr int64_t kDay = 86400;
+constexpr size_t kTypicalSdParams = 4;  // room reserved per SD element
 
 bool IsPrintUsAscii(char c) { return c >= 33 && c <= 126; }
 
