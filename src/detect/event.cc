@@ -80,9 +80,7 @@ const Event::Field* Event::Find(std::string_view name) const {
 bool Event::HasField(std::string_view name, size_t count) const {
   const size_t n = std::min(count, stored_.size());
   for (size_t i = 0; i < n; ++i) {
-    const Stored& s = stored_[i];
-    const char* p = s.name_external != nullptr ? s.name_external : buffer_.data() + s.name_offset;
-    if (std::string_view(p, s.name_size) == name) return true;
+    if (NameOf(stored_[i]) == name) return true;
   }
   return false;
 }

@@ -83,13 +83,7 @@ class Event {
   // without building (and allocating) its array of views: for a single pass per event.
   template <typename F>
   void ForEachField(F&& each) const {
-    const char* base = buffer_.data();
-    for (const Stored& s : stored_) {
-      const char* name = s.name_external != nullptr ? s.name_external : base + s.name_offset;
-      const char* value = s.value_external != nullptr ? s.value_external : base + s.value_offset;
-      each(Field{std::string_view(name, s.name_size), std::string_view(value, s.value_size),
-                 s.kind});
-    }
+    for (const Stored& s : stored_) each(Field{NameOf(s), ValueOf(s), s.kind});
   }
   size_t field_count() const { return stored_.size(); }
   // The first value of `name`, or nullptr.
@@ -114,6 +108,14 @@ class Event {
     uint32_t name_offset, name_size, value_offset, value_size;
     ValueKind kind;
   };
+  std::string_view NameOf(const Stored& s) const {
+    return {s.name_external != nullptr ? s.name_external : buffer_.data() + s.name_offset,
+            s.name_size};
+  }
+  std::string_view ValueOf(const Stored& s) const {
+    return {s.value_external != nullptr ? s.value_external : buffer_.data() + s.value_offset,
+            s.value_size};
+  }
   void CopyFields(const Event& other);
   std::string buffer_;
   std::vector<Stored> stored_;
